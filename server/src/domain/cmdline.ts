@@ -153,9 +153,11 @@ function kernelArgs(profile: ProfileSpec, machine: BootMachine, fill: Fill, extr
   const args: Arg[] = [];
   for (const [field, raw] of [['kernelArgs', profile.kernelArgs], ['machine.kernelArgs', machine.kernelArgs]] as const) {
     if (raw === undefined) continue;
-    const value = fill(raw, field);
-    checkText(value, field);
-    for (const text of value.split(' ').filter((t) => t !== '')) {
+    checkText(raw, field);
+    // Split before filling placeholders (a variable holding a space must not become two arguments), keeping
+    // `{{ var.X }}` whole.
+    for (const token of raw.match(/(?:\{\{[^{}]*\}\}|[^ ])+/g) ?? []) {
+      const text = fill(token, field);
       if (text.startsWith('b2c.extra_args_url=')) refuse(field, 'b2c.extra_args_url is set by the server');
       args.push(kernelArg(text, field));
     }
