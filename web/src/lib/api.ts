@@ -1,7 +1,7 @@
 // The UI's only backend: the admin REST API. One client per session token; every failure becomes an ApiError that
 // carries the server's stable code and, for validation failures, the JSON path of the offending field.
 import type {
-  Artifact, ArtifactKind, BootEvent, BootSession, Info, Machine, MachineSpec, MachineOverrides, Preview, Profile,
+  Artifact, ArtifactKind, BootEvent, BootSession, Info, Machine, MachineSpec, MachineState, Preview, Profile,
   ProfileSpec, VolumeSummary, WhoAmI,
 } from './types';
 
@@ -22,6 +22,22 @@ export function toApiError(status: number, bodyText: string): ApiError {
   } catch {
     return new ApiError(status, status === 0 ? 'network' : 'http_' + status, bodyText || `HTTP ${status}`);
   }
+}
+
+/** POST /preview takes an unsaved profile (name optional) and the machine's overrides (null = none). */
+export type PreviewProfile = Omit<ProfileSpec, 'name'> & { name?: string };
+export interface PreviewMachine {
+  mac?: string;
+  name?: string | null;
+  kernelArgs?: string | null;
+  b2c?: MachineSpec['b2c'] | null;
+  variables?: Record<string, string> | null;
+}
+
+/** PUT /machines/:mac: given fields replace, null clears, absent ones are kept. */
+export interface MachineBody extends PreviewMachine {
+  profile?: string | null;
+  state?: MachineState;
 }
 
 export interface UploadProgress { loaded: number; total: number }
@@ -82,12 +98,12 @@ export function createApi(token: string) {
     createProfile: (p: ProfileSpec) => request<Profile>('POST', '/profiles', p),
     updateProfile: (name: string, p: ProfileSpec) => request<Profile>('PUT', `/profiles/${enc(name)}`, p),
     deleteProfile: (name: string) => request<void>('DELETE', `/profiles/${enc(name)}`),
-    preview: (profile: ProfileSpec, machine?: Partial<MachineSpec>) =>
+    preview: (profile: PreviewProfile, machine?: PreviewMachine) =>
       request<Preview>('POST', '/preview', machine ? { profile, machine } : { profile }),
 
     machines: (state?: string) => request<Machine[]>('GET', `/machines${state ? `?state=${enc(state)}` : ''}`),
     machine: (mac: string) => request<Machine>('GET', `/machines/${enc(mac)}`),
-    putMachine: (mac: string, body: Partial<MachineSpec> & MachineOverrides) =>
+    putMachine: (mac: string, body: MachineBody) =>
       request<Machine>('PUT', `/machines/${enc(mac)}`, body),
     deleteMachine: (mac: string) => request<void>('DELETE', `/machines/${enc(mac)}`),
     machinePreview: (mac: string) => request<Preview>('GET', `/machines/${enc(mac)}/preview`),

@@ -23,16 +23,20 @@ export function toMachineDraft(m: Machine): MachineDraft {
 }
 
 /**
- * Every override is sent, emptied ones included ("" / {} / null), because PUT keeps fields it is not given:
- * leaving a cleared field out would silently keep the old override.
+ * Every override is sent, cleared ones as null, because PUT keeps the fields it is not given: leaving a cleared
+ * field out would silently keep the old override.
  */
 export function toMachineBody(d: MachineDraft) {
+  return { profile: d.profile || null, state: d.state, ...toOverrides(d) };
+}
+
+/** The overrides alone: what POST /preview accepts as its `machine` (profile and state are not part of a render). */
+export function toOverrides(d: MachineDraft) {
+  const variables = Object.entries(d.variables ?? {}).filter(([k]) => k.trim());
   return {
-    name: d.name.trim(),
-    profile: d.profile || null,
-    state: d.state,
-    kernelArgs: d.kernelArgs.trim(),
-    b2c: cleanB2c(d.b2c) ?? {},
-    variables: Object.fromEntries(Object.entries(d.variables ?? {}).filter(([k]) => k.trim())),
+    name: d.name.trim() || null,
+    kernelArgs: d.kernelArgs.trim() || null,
+    b2c: cleanB2c(d.b2c) ?? null,
+    variables: variables.length ? Object.fromEntries(variables) : null,
   };
 }

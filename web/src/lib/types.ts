@@ -44,13 +44,6 @@ export interface Machine {
   updatedAt: string;
 }
 
-export interface MachineOverrides {
-  name?: string;
-  kernelArgs?: string;
-  b2c?: B2cOptions;
-  variables?: Record<string, string>;
-}
-
 export interface Preview {
   script: string;
   kernelCmdline: string;

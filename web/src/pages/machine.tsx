@@ -11,7 +11,7 @@ import { ApiError } from '../lib/api';
 import { errorAt, type FieldError } from '../lib/field-errors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
-import { type MachineDraft, toMachineBody, toMachineDraft } from '../lib/machine-draft';
+import { type MachineDraft, toMachineBody, toMachineDraft, toOverrides } from '../lib/machine-draft';
 import { toProfileBody } from '../lib/profile-draft';
 import { href, navigate } from '../lib/router';
 import type { Machine, MachineState, Profile } from '../lib/types';
@@ -51,8 +51,8 @@ function MachineView({ machine: m, profiles, onSaved, timeline, refreshTimeline 
 
   const profile = profiles.find((p) => p.name === draft.profile);
   const body = toMachineBody(draft);
-  const live = useLivePreview(profile ? { profile: toProfileBody(profile), machine: { mac: m.mac, ...body } } : undefined,
-    (input) => api.preview(input.profile, input.machine as never));
+  const live = useLivePreview(profile ? { profile: toProfileBody(profile), machine: { mac: m.mac, ...toOverrides(draft) } } : undefined,
+    (input) => api.preview(input.profile, input.machine));
   const previewError = previewFieldError(live);
   // Preview errors arrive as `machine.b2c.hostname`; the form's paths are relative to the machine.
   const fieldError: FieldError | null = saveError ?? (previewError && previewError.field.startsWith('machine.')
