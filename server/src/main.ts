@@ -1,0 +1,113 @@
+// The composition root (DESIGN §1, STYLE §1): open the database and migrate, build the stores, then start each
+// service behind its own switch; stop them in reverse order and close the database last.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { BlobStore } from './artifacts/blob-store.ts';
+import type { Config } from './config.ts';
+import { migrateDb, openDb } from './db/client.ts';
+import { EventBus } from './events.ts';
+import { buildApp } from './http/app.ts';
+import type { AppDeps } from './http/deps.ts';
+import { createLogger } from './logger.ts';
+import { loadMasterKey } from './master-key.ts';
+import { Metrics } from './metrics.ts';
+import { createStores, type Stores } from './store/index.ts';
+import { startTimelineWriter } from './timeline.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+/** Debian's `ipxe` package: undionly.kpxe, ipxe.efi, snponly.efi. */
+const DEBIAN_IPXE_DIR = '/usr/lib/ipxe';
+
+export interface RunningNetboot {
+  httpUrl: string;
+  httpPort: number;
+  tftpPort: number | null;
+  s3Port: number | null;
+  /** Set only on the very first start without NETBOOT_ADMIN_TOKEN: shown once, never stored. */
+  initialAdminToken: string | null;
+  stores: Stores;
+  bus: EventBus;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+type Closer = () => Promise<void> | void;
+
+export async function startNetboot(config: Config, opts: { logger?: Logger } = {}): Promise<RunningNetboot> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const closers: Closer[] = []; // run in reverse on close
+  const dataDir = path.resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+
+  const database = openDb(path.join(dataDir, 'netboot.sqlite'));
+  closers.push(() => database.close());
+  try {
+    migrateDb(database.db);
+    const stores = createStores(database.db);
+    const masterKey = await loadMasterKey(dataDir, config.masterKey);
+    const blobs = new BlobStore(path.join(dataDir, 'artifacts'));
+    await blobs.init();
+
+    const bus = new EventBus();
+    const metrics = new Metrics({ defaultMetrics: true });
+    closers.push(metrics.subscribeTo(bus), startTimelineWriter(bus, stores, logger));
+
+    const plugins: NonNullable<AppDeps['plugins']> = {};
+    let s3: AppDeps['s3'] = null;
+    let s3Port: number | null = null;
+    let tftpPort: number | null = null;
+
+    // --- S3 gateway ---
+    // (wired by the S3 service: sets `s3`, `s3Port`, `plugins.volumes`, pushes its closers)
+    // --- end S3 gateway ---
+
+    const ui = await loadUiPlugin(logger);
+    if (ui) plugins.ui = ui;
+
+    const app = await buildApp({ config, db: database.db, stores, blobs, bus, metrics, logger, masterKey, s3, plugins, version: VERSION });
+    await app.listen({ host: config.httpHost, port: config.httpPort });
+    closers.push(() => app.close());
+    const address = app.server.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
+    const httpUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${httpPort}`;
+    const bootScriptUrl = () => `${(config.publicUrl ?? httpUrl).replace(/\/+$/, '')}/boot.ipxe`;
+    void bootScriptUrl;
+
+    // --- TFTP service ---
+    // (wired by the TFTP service: sets `tftpPort`, pushes its closer; uses bootScriptUrl and DEBIAN_IPXE_DIR)
+    void DEBIAN_IPXE_DIR; void existsSync;
+    // --- end TFTP service ---
+
+    // Created last, once everything is up: a start that fails can't swallow the only copy of the first token.
+    const initialAdminToken = !config.adminToken && stores.tokens.count() === 0 ? stores.tokens.create('admin', 'admin')!.token : null;
+    logger.info({ httpUrl, publicUrl: config.publicUrl ?? '(from each request\'s Host header)', tftpPort, s3Port, dataDir, version: VERSION }, 'b2c-netboot is serving');
+    return {
+      httpUrl, httpPort, tftpPort, s3Port, initialAdminToken, stores, bus, logger,
+      close: async () => {
+        for (const close of closers.reverse()) {
+          try { await close(); } catch (err) { logger.error({ err }, 'error while stopping'); }
+        }
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
+    throw err;
+  }
+}
+
+/** The web UI is optional at run time: the API works without a built UI. */
+async function loadUiPlugin(logger: Logger): Promise<FastifyPluginAsync | undefined> {
+  const distDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    logger.warn({ distDir }, 'web UI not built (npm run build): /ui/ is off');
+    return undefined;
+  }
+  const uiModule = './http/routes/ui.ts';
+  const { uiRoutes } = await import(uiModule) as { uiRoutes: FastifyPluginAsync<{ distDir: string }> };
+  return async (app) => app.register(uiRoutes, { distDir });
+}

@@ -1,0 +1,28 @@
+// The repositories, built once over one database handle and passed to every edge.
+import type { Db } from '../db/client.ts';
+import { ArtifactStore } from './artifacts.ts';
+import { EventStore } from './events.ts';
+import { MachineStore } from './machines.ts';
+import { ProfileStore } from './profiles.ts';
+import { SessionStore } from './sessions.ts';
+import { TokenStore } from './tokens.ts';
+
+export interface Stores {
+  artifacts: ArtifactStore;
+  profiles: ProfileStore;
+  machines: MachineStore;
+  sessions: SessionStore;
+  events: EventStore;
+  tokens: TokenStore;
+}
+
+export function createStores(db: Db): Stores {
+  return {
+    artifacts: new ArtifactStore(db),
+    profiles: new ProfileStore(db),
+    machines: new MachineStore(db),
+    sessions: new SessionStore(db),
+    events: new EventStore(db),
+    tokens: new TokenStore(db),
+  };
+}

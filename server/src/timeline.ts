@@ -1,0 +1,37 @@
+// Subscribes to the event bus and writes each event into its machine's timeline. Events that only know an IP
+// (TFTP before iPXE says its MAC, S3 traffic) are linked to the machine whose latest boot session came from it.
+import type { Logger } from 'pino';
+import type { EventBus, NetbootEvent } from './events.ts';
+import type { Stores } from './store/index.ts';
+
+/** How far a boot got, in order; a session's outcome only moves forward (or to an error). */
+const PROGRESS = ['script', 'kernel', 'initrd', 'extra-args'] as const;
+
+export function startTimelineWriter(bus: EventBus, stores: Stores, logger: Logger): () => void {
+  return bus.subscribe((e: NetbootEvent) => {
+    try {
+      let mac = e.mac ?? null;
+      let sessionId = e.sessionId ?? null;
+      if (!mac && e.ip) {
+        const s = stores.sessions.latestByIp(e.ip);
+        if (s) { mac = s.mac; sessionId ??= s.id; }
+      }
+      stores.events.append({ mac, sessionId, type: e.type, ip: e.ip ?? null, at: e.at ?? new Date(), detail: e.detail ?? null });
+      if (sessionId) advanceOutcome(stores, sessionId, e);
+    } catch (err) {
+      logger.error({ err, type: e.type }, 'could not record event');
+    }
+  });
+}
+
+function advanceOutcome(stores: Stores, sessionId: string, e: NetbootEvent): void {
+  if (e.type === 'error') {
+    stores.sessions.setOutcome(sessionId, `error: ${String(e.detail?.reason ?? 'unknown')}`);
+    return;
+  }
+  const step = PROGRESS.indexOf(e.type as (typeof PROGRESS)[number]);
+  if (step < 0) return;
+  const current = stores.sessions.get(sessionId)?.outcome ?? null;
+  const currentStep = PROGRESS.indexOf(current as (typeof PROGRESS)[number]);
+  if (current?.startsWith('error') || step > currentStep) stores.sessions.setOutcome(sessionId, e.type);
+}
