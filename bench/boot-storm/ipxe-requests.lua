@@ -1,0 +1,34 @@
+-- Each request is one machine's iPXE asking for its script, as iPXE sends it (URL-encoded MAC, uuid, arch,
+-- platform). The runner prepends MACHINES (count) and ONCE (true: every machine exactly once, then stop).
+-- A 200 that is not a boot script (e.g. the unknown-machine retry script) counts as `bad`.
+bad = 0
+local served = 0
+local issued = 0
+
+local function mac_of(i)
+  return string.format("52%%3A54%%3A00%%3A%02x%%3A%02x%%3A%02x",
+    math.floor(i / 65536) % 256, math.floor(i / 256) % 256, i % 256)
+end
+
+function init(args)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+end
+
+function request()
+  local i
+  if ONCE then
+    -- 7919 is prime and does not divide MACHINES: a permutation, so machines are not asked in MAC order.
+    i = (issued * 7919) % MACHINES
+    issued = issued + 1
+  else
+    i = math.random(0, MACHINES - 1)
+  end
+  return wrk.format("GET", "/ipxe?mac=" .. mac_of(i) ..
+    "&uuid=8c3e5a4e-1111-4222-8333-123456789abc&arch=i386&platform=pcbios")
+end
+
+function response(status, headers, body)
+  served = served + 1
+  if status == 200 and not body:find("\nkernel ", 1, true) then bad = bad + 1 end
+  if ONCE and served >= MACHINES then wrk.thread:stop() end
+end
