@@ -2,7 +2,7 @@
 // line and the extra document. The real boot and the admin preview both go through here, so the preview shows
 // exactly what the next boot gets (with the secret redacted).
 import { accessKeyForSession, macHex } from '../domain/credentials.ts';
-import { buildB2cBoot, redactExtraArgs, type B2cBoot, type BootMachine, type S3Access } from '../domain/cmdline.ts';
+import { bootImageName, buildB2cBoot, redactExtraArgs, type B2cBoot, type BootMachine, type S3Access } from '../domain/cmdline.ts';
 import { renderBootScript } from '../domain/ipxe.ts';
 import type { ProfileSpec, Result } from '../domain/types.ts';
 import type { Machine } from '../store/machines.ts';
@@ -31,13 +31,6 @@ export function artifactUrl(publicUrl: string, nameOrUrl: string): string {
   return ABSOLUTE_URL.test(nameOrUrl) ? nameOrUrl : `${publicUrl}/artifacts/${encodeURIComponent(nameOrUrl)}`;
 }
 
-/** The name iPXE registers the initramfs under (`initrd=NAME` on EFI): the artifact name or the URL's last segment. */
-export function initrdName(nameOrUrl: string): string {
-  if (!ABSOLUTE_URL.test(nameOrUrl)) return nameOrUrl;
-  const last = new URL(nameOrUrl).pathname.split('/').filter(Boolean).pop();
-  return last && /^[A-Za-z0-9._-]+$/.test(last) ? last : 'initrd';
-}
-
 export function toBootMachine(m: Pick<Machine, 'mac' | 'name' | 'kernelArgs' | 'b2c' | 'variables'>): BootMachine {
   return {
     mac: m.mac,
@@ -63,7 +56,7 @@ export function planBoot(
   const script = renderBootScript({
     kernelUrl: artifactUrl(at.publicUrl, profile.kernel),
     initrdUrl: artifactUrl(at.publicUrl, profile.initramfs),
-    initrdName: initrdName(profile.initramfs),
+    initrdName: bootImageName(profile.initramfs), // the name the byte count assumed
     kernelCmdline: built.boot.kernelCmdline,
   });
   return { ok: true, plan: { script, boot: built.boot } };
