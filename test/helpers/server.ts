@@ -35,8 +35,9 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   async function api<T>(method: string, urlPath: string, body?: unknown, token: string | null = TEST_ADMIN_TOKEN, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
-    let payload: string | Uint8Array | undefined;
-    if (body instanceof Uint8Array || typeof body === 'string') payload = body;
+    let payload: string | Uint8Array<ArrayBuffer> | undefined;
+    if (typeof body === 'string') payload = body;
+    else if (body instanceof Uint8Array) payload = new Uint8Array(body); // a copy typed for fetch's BodyInit
     else if (body !== undefined) { payload = JSON.stringify(body); h['content-type'] ??= 'application/json'; }
     const res = await fetch(url + urlPath, { method, headers: h, body: payload });
     const text = await res.text();
