@@ -25,13 +25,14 @@ export function startTimelineWriter(bus: EventBus, stores: Stores, logger: Logge
 }
 
 function advanceOutcome(stores: Stores, sessionId: string, e: NetbootEvent): void {
+  const current = stores.sessions.get(sessionId)?.outcome ?? null;
+  const currentStep = PROGRESS.indexOf(current as (typeof PROGRESS)[number]);
   if (e.type === 'error') {
-    stores.sessions.setOutcome(sessionId, `error: ${String(e.detail?.reason ?? 'unknown')}`);
+    // Once b2c has its document the boot is b2c's; a late refusal (a re-read past the limit) stays in the
+    // timeline without turning a good boot into a failed one.
+    if (currentStep < PROGRESS.indexOf('extra-args')) stores.sessions.setOutcome(sessionId, `error: ${String(e.detail?.reason ?? 'unknown')}`);
     return;
   }
   const step = PROGRESS.indexOf(e.type as (typeof PROGRESS)[number]);
-  if (step < 0) return;
-  const current = stores.sessions.get(sessionId)?.outcome ?? null;
-  const currentStep = PROGRESS.indexOf(current as (typeof PROGRESS)[number]);
-  if (current?.startsWith('error') || step > currentStep) stores.sessions.setOutcome(sessionId, e.type);
+  if (step >= 0 && (current?.startsWith('error') || step > currentStep)) stores.sessions.setOutcome(sessionId, e.type);
 }

@@ -13,6 +13,13 @@ import type { Machine } from '../store/machines.ts';
  */
 export const SECRET_SLOT = 'NETBOOT-S3-SECRET-SLOT';
 
+/** Extra-document tokens are 32 random bytes in base64url: 43 characters on the kernel line. */
+export const DOCUMENT_TOKEN_BYTES = 32;
+export const DOCUMENT_TOKEN_LENGTH = 43;
+
+/** A stand-in token of the real length, so previews and save-time checks count the same bytes as a boot. */
+export const PLACEHOLDER_TOKEN = 'PREVIEW-TOKEN'.padEnd(DOCUMENT_TOKEN_LENGTH, '-');
+
 export interface BootEndpoints {
   /** Base URL machines use for HTTP (no trailing slash). */
   publicUrl: string;
@@ -64,7 +71,7 @@ export function planBoot(
 
 /** What an admin sees: the same plan with a placeholder session and every secret redacted. */
 export function previewBoot(profile: ProfileSpec, machine: BootMachine, at: BootEndpoints): Result<{ plan: BootPlan }> {
-  const planned = planBoot(profile, machine, at, { id: '000000000000000000', token: 'PREVIEW-TOKEN' });
+  const planned = planBoot(profile, machine, at, { id: '000000000000000000', token: PLACEHOLDER_TOKEN });
   if (!planned.ok) return planned;
   const { boot, script } = planned.plan;
   return { ok: true, plan: { script, boot: { ...boot, extraArgs: redactExtraArgs(boot.extraArgs) } } };

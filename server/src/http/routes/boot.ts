@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { planBoot, fillSecret, toBootMachine, type BootEndpoints } from '../../boot/plan.ts';
+import { DOCUMENT_TOKEN_BYTES, planBoot, fillSecret, toBootMachine, type BootEndpoints } from '../../boot/plan.ts';
 import { accessKeyForSession, deriveSecretKey } from '../../domain/credentials.ts';
 import { renderBootstrapScript, renderDisabledScript, renderErrorScript, renderExitScript, renderRetryScript } from '../../domain/ipxe.ts';
 import { normalizeMac } from '../../domain/mac.ts';
@@ -90,7 +90,7 @@ export async function bootRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   function bootMachine(request: FastifyRequest, reply: FastifyReply, machine: Machine, profile: ProfileSpec, at: BootEndpoints, chainUrl: string) {
     const sessionId = newSessionId();
-    const token = randomBytes(32).toString('base64url');
+    const token = randomBytes(DOCUMENT_TOKEN_BYTES).toString('base64url');
     const planned = planBoot(profile, toBootMachine(machine), at, { id: sessionId, token });
     if (!planned.ok) {
       // Saves are validated, so this means the profile and the machine's overrides disagree in a way only the
