@@ -170,6 +170,7 @@ const cases: Case[] = [
   { name: 'negative poweroff delay', input: { profile: { b2c: { poweroffDelay: -1 } } }, want: { error: { field: 'b2c.poweroffDelay' } } },
   { name: 'fractional poweroff delay', input: { machine: { b2c: { poweroffDelay: 1.5 } } }, want: { error: { field: 'machine.b2c.poweroffDelay' } } },
   { name: 'unknown dialect', input: { profile: { b2cDialect: 'docker' as never } }, want: { error: { field: 'b2cDialect' } } },
+  { name: 'dialect named like an Object property', input: { profile: { b2cDialect: 'toString' as never } }, want: { error: { field: 'b2cDialect' } } },
   { name: 'unknown arch', input: { profile: { arch: 'mips' as never } }, want: { error: { field: 'arch' } } },
   // --- volumes refused
   { name: 'volume name with a slash', input: { profile: { volumes: [{ name: '../etc' }] } }, want: { error: { field: 'volumes[0].name' } } },

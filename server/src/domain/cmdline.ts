@@ -16,6 +16,9 @@
 // Document order: b2c.hostname, b2c.poweroff_delay, b2c.pipefail, other b2c.KEY (sorted), b2c.minio,
 // b2c.volume…, services, stages, post-containers.
 //
+// Machine overrides: a b2c option replaces the profile's (an `iface`/`filesystem` list replaces the whole
+// list), `extra` merges key by key, kernelArgs are appended after the profile's.
+//
 // Field paths in errors: values from the profile are named as in the profile (`containers[1]`, `b2c.swap`),
 // values from the machine's overrides under `machine.` (`machine.kernelArgs`), the S3 access under `s3.`.
 import { B2C_PARAMS, DEFAULT_B2C_DIALECT } from './b2c-params.ts';
@@ -219,8 +222,9 @@ function systemLines(profile: ProfileSpec, machine: BootMachine, fill: Fill): st
 }
 
 function pipelineLines(profile: ProfileSpec, fill: Fill): string[] {
-  const params = B2C_PARAMS[profile.b2cDialect ?? DEFAULT_B2C_DIALECT];
-  if (params === undefined) refuse('b2cDialect', `unknown b2c dialect "${profile.b2cDialect}" (use "run" or "container")`);
+  const dialect = profile.b2cDialect ?? DEFAULT_B2C_DIALECT;
+  if (!Object.hasOwn(B2C_PARAMS, dialect)) refuse('b2cDialect', `unknown b2c dialect "${dialect}" (use "run" or "container")`);
+  const params = B2C_PARAMS[dialect];
   if (!Array.isArray(profile.containers) || profile.containers.length === 0) {
     refuse('containers', 'at least one container stage is required');
   }
