@@ -14,7 +14,7 @@ if (!existsSync(index)) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    process.stderr.write(`npm run build failed (${result.error?.message ?? `exit ${result.status}`}); the UI will answer 503\n`);
+    process.stderr.write(`npm run build failed (${result.error?.message ?? `exit ${result.status}`})\n`);
     process.exit(result.status ?? 1);
   }
 }

@@ -39,6 +39,7 @@ export function useLivePreview<T>(input: T | undefined, fetch: (input: T) => Pro
     );
     return () => { current = false; };
   }, [settled]);
+  if (key === undefined) return { preview: undefined, error: undefined, pending: false };
   return { ...state, pending: state.pending || key !== settled };
 }
 
@@ -47,7 +48,7 @@ export function previewFieldError(p: LivePreview): FieldError | null {
   return p.error && p.error.status === 400 && p.error.field ? { field: p.error.field, message: p.error.message } : null;
 }
 
-export function PreviewPanel({ live, title = 'Boot preview' }: { live: LivePreview; title?: string }) {
+export function PreviewPanel({ live, title = 'Boot preview', empty }: { live: LivePreview; title?: string; empty?: string }) {
   const { preview, error, pending } = live;
   return (
     <section class="preview" aria-labelledby="preview-title" aria-busy={pending}>
@@ -57,6 +58,7 @@ export function PreviewPanel({ live, title = 'Boot preview' }: { live: LivePrevi
           Preview unavailable: {error.message}{error.field ? ` (${error.field})` : ''}
         </Alert>
       )}
+      {!preview && !error && !pending && empty && <p class="muted">{empty}</p>}
       {preview && (
         <div class={error ? 'stale' : undefined} data-testid="preview">
           <h3>Kernel command line</h3>

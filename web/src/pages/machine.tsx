@@ -132,8 +132,7 @@ function MachineView({ machine: m, profiles, onSaved, timeline, refreshTimeline 
           </fieldset>
           {canWrite && <div class="actions"><button type="submit" class="primary">Save machine</button></div>}
         </form>
-        {profile ? <PreviewPanel live={live} title="Next boot preview" />
-          : <section class="preview"><h2>Next boot preview</h2><p class="muted">Pick a profile to see what this machine would boot.</p></section>}
+        <PreviewPanel live={live} title="Next boot preview" empty="Pick a profile to see what this machine would boot." />
       </div>
       {timeline}
     </>

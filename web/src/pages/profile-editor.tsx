@@ -31,8 +31,10 @@ function ProfileForm({ initial, existing, artifacts }: { initial: ProfileSpec; e
   const [saveError, setSaveError] = useState<(FieldError & { summary: string }) | null>(null);
   const [saved, setSaved] = useState(false);
   const body = toProfileBody(draft);
-  // The preview does not need a name; sending an unfinished one would only report the name as invalid.
-  const live = useLivePreview(body.name ? body : { ...body, name: undefined }, (p) => api.preview(p));
+  // The preview does not need a name; sending an unfinished one would only report the name as invalid. Without a
+  // kernel and an initramfs there is nothing to render yet.
+  const previewable = body.kernel && body.initramfs;
+  const live = useLivePreview(previewable ? { ...body, name: body.name || undefined } : undefined, (p) => api.preview(p));
   const previewError = previewFieldError(live);
   // The preview wraps the profile (`profile.containers[1]`); the save error does not. Show whichever is current.
   // Live errors wait for the first edit, so a blank new form does not open covered in red.
@@ -139,7 +141,7 @@ function ProfileForm({ initial, existing, artifacts }: { initial: ProfileSpec; e
             </div>
           )}
         </form>
-        <PreviewPanel live={live} />
+        <PreviewPanel live={live} empty="Name a kernel and an initramfs to see what a machine would boot." />
       </div>
     </>
   );
