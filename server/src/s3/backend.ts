@@ -5,6 +5,7 @@ import * as Minio from 'minio';
 import type { Logger } from 'pino';
 import S3rver from 's3rver';
 import type { BackendConfig } from './backend-client.ts';
+import { type S3rverFilesystemStore, makeWritesAtomic } from './embedded-store.ts';
 
 export function minioClient(config: BackendConfig): Minio.Client {
   const url = new URL(config.endPoint);
@@ -45,6 +46,7 @@ const S3RVER_CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' };
 export async function startEmbeddedBackend(dir: string, logger: Logger): Promise<EmbeddedBackend> {
   await mkdir(dir, { recursive: true });
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
+  makeWritesAtomic(s3rver.store as S3rverFilesystemStore);
   const addr = await s3rver.run();
   const url = `http://127.0.0.1:${addr.port}`;
   logger.warn({ url, dir }, 'S3: no NETBOOT_S3_BACKEND_URL set, using the embedded s3rver store; point production at MinIO');

@@ -41,6 +41,8 @@ export interface S3Gateway {
 }
 
 export const DEFAULT_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** A connection with no traffic for this long is dropped (mcli retries; a stuck peer holds no socket forever). */
+const IDLE_SOCKET_TIMEOUT_MS = 120_000;
 /** A 1000-key ?delete body with 1 KiB keys stays well under this. */
 const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 /** Request headers worth passing to the backend; everything auth- or framing-related is ours to set. */
@@ -77,6 +79,10 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
   const server = http.createServer((req, res) => onRequest(req, res, false));
   server.on('checkContinue', (req, res) => onRequest(req, res, true));
   server.on('clientError', (_err, socket) => socket.destroy());
+  // Large uploads may legitimately take longer than Node's 5-minute whole-request limit; a stalled peer is
+  // caught by the idle timeout instead.
+  server.requestTimeout = 0;
+  server.timeout = IDLE_SOCKET_TIMEOUT_MS;
 
   async function handle(ctx: RequestContext): Promise<void> {
     const { req } = ctx;

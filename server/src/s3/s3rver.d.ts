@@ -10,6 +10,8 @@ declare module 's3rver' {
   }
   export default class S3rver {
     constructor(options: S3rverOptions);
+    /** lib/stores/filesystem.js; see embedded-store.ts for the part we rely on. */
+    store: unknown;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
