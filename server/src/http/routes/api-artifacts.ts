@@ -16,6 +16,11 @@ export async function apiArtifactRoutes(app: FastifyInstance, deps: AppDeps): Pr
   // Artifact bodies are bytes of any type: hand the raw stream to the handler instead of parsing it.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  // A reply sent before the upload was read to its end (refused up front, or cut off at the size limit) closes the
+  // connection: on a keep-alive socket the unread rest of the body would be parsed as the next request and hang it.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
 
   app.get('/artifacts', { schema: adminSchema('artifacts', { summary: 'List artifacts with the profiles that use them' }) }, async () => {
     const usage = stores.artifacts.usageMap();
