@@ -286,7 +286,7 @@ describe('admin UI', { timeout: 240_000 }, () => {
     // The next-boot preview is live for the machine too: an override shows up in the kernel line.
     await page.getByLabel('Extra kernel arguments').fill('quiet');
     await page.waitForFunction(() => /\bquiet\b/.test(document.querySelector('pre[aria-label="Kernel command line"]')?.textContent ?? ''));
-    await screenshot(page, 'machine-desktop-light');
+    await screenshot(page, 'machine-timeline-desktop-light');
     assertClean();
   });
 

@@ -3,7 +3,7 @@
 import type {
   Artifact, ArtifactKind, BootEvent, BootSession, Info, Machine, MachineSpec, MachineState, Preview, Profile,
   ProfileSpec, VolumeSummary, WhoAmI,
-} from './types';
+} from './types.ts';
 
 export const API_BASE = '/api/v1';
 

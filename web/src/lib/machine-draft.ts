@@ -1,6 +1,6 @@
 // Pure: the machine overrides editor's draft ↔ the PUT /machines/:mac body.
-import { cleanB2c } from './profile-draft';
-import type { B2cOptions, Machine, MachineState } from './types';
+import { cleanB2c } from './profile-draft.ts';
+import type { B2cOptions, Machine, MachineState } from './types.ts';
 
 export interface MachineDraft {
   name: string;

@@ -1,5 +1,5 @@
 // Pure: the machines table's search and state filter.
-import type { Machine, MachineState } from './types';
+import type { Machine, MachineState } from './types.ts';
 
 export function filterMachines(list: Machine[], query: string, state: MachineState | ''): Machine[] {
   const q = query.trim().toLowerCase();

@@ -1,6 +1,6 @@
 // Pure: the profile editor's draft ↔ the API's profile body. The form keeps every control's raw value; what is
 // sent drops blanks so optional fields stay absent instead of arriving as "" (which the server would validate).
-import type { B2cOptions, ProfileSpec, VolumeSpec } from './types';
+import type { B2cOptions, ProfileSpec, VolumeSpec } from './types.ts';
 
 export function emptyProfile(): ProfileSpec {
   return { name: '', kernel: '', initramfs: '', arch: 'x86_64', containers: [''], b2cDialect: 'run' };

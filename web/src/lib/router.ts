@@ -1,6 +1,6 @@
 // A tiny History-API router for the pages under /ui/ (the server answers every /ui/* deep link with index.html).
 import { useEffect, useState } from 'preact/hooks';
-import { parseRoute, type Route } from './routes';
+import { parseRoute, type Route } from './routes.ts';
 
 export const BASE = import.meta.env.BASE_URL.replace(/\/$/, ''); // "/ui"
 

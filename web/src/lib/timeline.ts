@@ -1,5 +1,5 @@
 // Pure: groups a machine's events under its boot sessions (both newest first) for the timeline.
-import type { BootEvent, BootSession } from './types';
+import type { BootEvent, BootSession } from './types.ts';
 
 export interface TimelineGroup { session: BootSession; events: BootEvent[] }
 

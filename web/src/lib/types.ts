@@ -1,6 +1,6 @@
 // Shapes of the admin REST API (/api/v1, DESIGN §8). The spec types are the server's own domain types, imported
 // type-only so the UI and the server cannot drift apart; the rest are the API's read models.
-import type { Arch, B2cOptions, MachineSpec, MachineState, ProfileSpec, VolumeSpec } from '../../../server/src/domain/types';
+import type { Arch, B2cOptions, MachineSpec, MachineState, ProfileSpec, VolumeSpec } from '../../../server/src/domain/types.ts';
 
 export type { Arch, B2cOptions, MachineSpec, MachineState, ProfileSpec, VolumeSpec };
 

@@ -94,6 +94,7 @@ function MachineView({ machine: m, profiles, onSaved, timeline, refreshTimeline 
         <dt>Last boot</dt><dd>{m.lastBoot ? `${formatTime(m.lastBoot.at)} · ${m.lastBoot.outcome ?? 'started'}` : 'never'}</dd>
         <dt>Created</dt><dd>{formatTime(m.createdAt)}</dd>
       </dl>
+      {timeline}
 
       <div class="split">
         <form class="editor" onSubmit={save} aria-labelledby="overrides-title">
@@ -134,7 +135,6 @@ function MachineView({ machine: m, profiles, onSaved, timeline, refreshTimeline 
         </form>
         <PreviewPanel live={live} title="Next boot preview" empty="Pick a profile to see what this machine would boot." />
       </div>
-      {timeline}
     </>
   );
 }

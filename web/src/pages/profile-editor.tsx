@@ -136,7 +136,7 @@ function ProfileForm({ initial, existing, artifacts }: { initial: ProfileSpec; e
           <VolumeList volumes={draft.volumes ?? []} readOnly={readOnly} error={fieldError} onChange={(volumes) => set({ volumes })} />
           <B2cOptionsEditor value={draft.b2c} readOnly={readOnly} error={fieldError} onChange={(b2c) => set({ b2c })} />
           {canWrite && (
-            <div class="actions sticky-actions">
+            <div class="actions form-actions">
               <button type="submit" class="primary">{existing ? 'Save profile' : 'Create profile'}</button>
             </div>
           )}
