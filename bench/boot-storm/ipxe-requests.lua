@@ -1,6 +1,11 @@
 -- Each request is one machine's iPXE asking for its script, as iPXE sends it (URL-encoded MAC, uuid, arch,
 -- platform). The runner prepends MACHINES (count) and ONCE (true: every machine exactly once, then stop).
 -- A 200 that is not a boot script (e.g. the unknown-machine retry script) counts as `bad`.
+-- ONCE needs one wrk thread: that thread ends the whole run when the last machine has its script.
+local ffi = require("ffi")
+ffi.cdef[[ int kill(int pid, int sig); int getpid(void); ]]
+local SIGINT = 2
+
 bad = 0
 local served = 0
 local issued = 0
@@ -30,5 +35,9 @@ end
 function response(status, headers, body)
   served = served + 1
   if status == 200 and not body:find("\nkernel ", 1, true) then bad = bad + 1 end
-  if ONCE and served >= MACHINES then wrk.thread:stop() end
+  if ONCE and served == MACHINES then
+    -- wrk's main thread sleeps for -d unless interrupted; SIGINT makes it report the real duration now.
+    wrk.thread:stop()
+    ffi.C.kill(ffi.C.getpid(), SIGINT)
+  end
 end

@@ -6,37 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { describeMachine } from '../lib/machine.ts';
 import { writeResult } from '../lib/output.ts';
 import { sampleRss } from '../lib/rss.ts';
-import { startBenchServer, type BenchServer } from '../lib/server.ts';
+import { startBenchServer } from '../lib/server.ts';
 import { runWrk, type WrkResult } from '../lib/wrk.ts';
+import { REGISTER_CONCURRENCY, macOf, registerFleet } from './fleet.ts';
 
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 10_000);
 const CONNECTIONS = 256;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const REGISTER_CONCURRENCY = 32;
 const TARGET_S = 2;
-
-export function macOf(i: number): string {
-  return ['52', '54', '00', (i >> 16) & 255, (i >> 8) & 255, i & 255]
-    .map((b) => (typeof b === 'string' ? b : b.toString(16).padStart(2, '0'))).join(':');
-}
-
-async function register(server: BenchServer): Promise<number> {
-  await server.upload('storm-vmlinuz', 'kernel', Buffer.alloc(4096, 1));
-  await server.upload('storm-initrd', 'initramfs', Buffer.alloc(4096, 2));
-  await server.api('POST', '/api/v1/profiles', {
-    name: 'storm', kernel: 'storm-vmlinuz', initramfs: 'storm-initrd', kernelArgs: 'console=ttyS0 panic=-1',
-    containers: ["docker.io/library/alpine:latest sh -c 'echo hello from {{machine.name}}'"],
-  });
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: REGISTER_CONCURRENCY }, async () => {
-    while (next < MACHINES) {
-      const i = next++;
-      await server.api('PUT', `/api/v1/machines/${macOf(i)}`, { name: `node-${i}`, profile: 'storm' });
-    }
-  }));
-  return (performance.now() - started) / 1000;
-}
 
 const row = (phase: string, r: WrkResult) =>
   `| ${phase} | ${r.requests} | ${r.durationS.toFixed(2)} | ${r.requestsPerS.toFixed(0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ` +
@@ -45,7 +22,7 @@ const row = (phase: string, r: WrkResult) =>
 const lua = await readFile(new URL('./ipxe-requests.lua', import.meta.url), 'utf8');
 const server = await startBenchServer();
 try {
-  const registerS = await register(server);
+  const registerS = await registerFleet(server, MACHINES);
   const probe = await fetch(`${server.url}/ipxe?mac=${encodeURIComponent(macOf(MACHINES - 1))}&arch=i386&platform=pcbios`);
   const script = await probe.text();
   if (probe.status !== 200 || !script.includes('\nkernel ')) throw new Error(`not a boot script (${probe.status}):\n${script}`);

@@ -1,43 +1,33 @@
 // Runs the netboot server in a child process for a benchmark, with a throwaway data dir, and talks to its API.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../server/src/config.ts';
+import { spawnUntilReady } from './child.ts';
 
 export interface BenchServer {
   url: string;
   pid: number;
   /** Admin API call; throws on a non-2xx answer. */
   api(method: string, path: string, body?: unknown): Promise<unknown>;
-  upload(name: string, kind: string, body: Buffer): Promise<void>;
+  upload(name: string, kind: string, body: Uint8Array): Promise<void>;
   stop(): Promise<void>;
 }
 
 const CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
 
-export async function startBenchServer(overrides: Partial<Config> = {}): Promise<BenchServer> {
+/** `nodeArgs`: extra flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile a run. */
+export async function startBenchServer(overrides: Partial<Config> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'b2c-bench-data-'));
   const adminToken = randomBytes(24).toString('hex');
   const config: Partial<Config> = {
     dataDir, httpHost: '127.0.0.1', httpPort: 0, tftpPort: 0, s3Port: 0, adminToken, logLevel: 'warn', ...overrides,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const ready = await new Promise<{ httpPort: number }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /BENCH-SERVER-READY (.*)\n/.exec(out);
-      if (m) resolve(JSON.parse(m[1]) as { httpPort: number });
-    });
-    void exited.then(() => reject(new Error(`bench server exited before it was ready:\n${out}`)));
-  });
+  const server = await spawnUntilReady([...nodeArgs, '--import', 'tsx', CHILD], 'BENCH-SERVER-READY',
+    { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) });
+  const ready = JSON.parse(server.payload) as { httpPort: number };
   const url = `http://127.0.0.1:${ready.httpPort}`;
   const auth = { authorization: `Bearer ${adminToken}` };
 
@@ -49,7 +39,7 @@ export async function startBenchServer(overrides: Partial<Config> = {}): Promise
 
   return {
     url,
-    pid: child.pid!,
+    pid: server.child.pid!,
     async api(method, path, body) {
       const res = await call(method, path, body === undefined ? {} : {
         body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
@@ -59,14 +49,11 @@ export async function startBenchServer(overrides: Partial<Config> = {}): Promise
     },
     async upload(name, kind, body) {
       await call('PUT', `/api/v1/artifacts/${encodeURIComponent(name)}?kind=${kind}`, {
-        body, headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(body), headers: { 'content-type': 'application/octet-stream' },
       });
     },
     async stop() {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
+      await server.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
