@@ -283,6 +283,9 @@ describe('admin UI', { timeout: 240_000 }, () => {
     await session.waitFor();
     for (const type of ['script', 'kernel', 'initrd']) await session.locator(`[data-event-type="${type}"]`).first().waitFor();
     assert.match(await session.innerText(), new RegExp(KERNEL.replace('.', '\\.')));
+    // The Volumes page exists only when the server runs the S3 gateway; the UI follows /info.
+    const { features } = (await server.api('GET', '/api/v1/info')).body as { features: { s3: boolean } };
+    assert.equal(await page.getByRole('link', { name: 'Volumes' }).count(), features.s3 ? 1 : 0);
     // The next-boot preview is live for the machine too: an override shows up in the kernel line.
     await page.getByLabel('Extra kernel arguments').fill('quiet');
     await page.waitForFunction(() => /\bquiet\b/.test(document.querySelector('pre[aria-label="Kernel command line"]')?.textContent ?? ''));

@@ -41,3 +41,12 @@ export function useLatest<T>(value: T) {
   ref.current = value;
   return ref;
 }
+
+/** Calls `tick` every `ms` while the tab is visible: the inbox and the timeline fill up as machines boot. */
+export function usePolling(tick: () => void, ms: number): void {
+  const latest = useLatest(tick);
+  useEffect(() => {
+    const id = setInterval(() => { if (document.visibilityState === 'visible') latest.current(); }, ms);
+    return () => clearInterval(id);
+  }, [ms]);
+}

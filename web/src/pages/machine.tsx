@@ -10,18 +10,22 @@ import { Alert, ConfirmButton, Loading, StateBadge } from '../components/widgets
 import { ApiError } from '../lib/api';
 import { errorAt, type FieldError } from '../lib/field-errors';
 import { formatTime } from '../lib/format';
-import { useAsync } from '../lib/hooks';
+import { useAsync, usePolling } from '../lib/hooks';
 import { type MachineDraft, toMachineBody, toMachineDraft, toOverrides } from '../lib/machine-draft';
 import { toProfileBody } from '../lib/profile-draft';
 import { href, navigate } from '../lib/router';
 import type { Machine, MachineState, Profile } from '../lib/types';
 import { useSession } from '../session';
 
+/** The timeline follows a boot in progress (script → kernel → initrd → extra document → S3) on its own. */
+const TIMELINE_REFRESH_MS = 5_000;
+
 export function MachinePage({ mac }: { mac: string }) {
   const { api } = useSession();
   const machine = useAsync(() => api.machine(mac), [mac]);
   const profiles = useAsync(() => api.profiles(), []);
   const timeline = useAsync(() => Promise.all([api.sessions(mac), api.events(mac)]), [mac]);
+  usePolling(timeline.reload, TIMELINE_REFRESH_MS);
 
   if (machine.error) {
     return <><h1 tabIndex={-1}>{mac}</h1><Alert>{machine.error.message}</Alert><p><a href={href('machines')}>Back to machines</a></p></>;

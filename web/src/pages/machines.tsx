@@ -2,17 +2,21 @@
 import { useState } from 'preact/hooks';
 import { Alert, ConfirmButton, Loading, StateBadge } from '../components/widgets';
 import { formatAge, formatTime } from '../lib/format';
-import { useAsync } from '../lib/hooks';
+import { useAsync, usePolling } from '../lib/hooks';
 import { filterMachines } from '../lib/machine-filter';
 import { href } from '../lib/router';
 import type { Machine, MachineState, Profile } from '../lib/types';
 import { useSession } from '../session';
+
+/** New machines appear in the inbox without a manual reload; 10 s is quick next to a PXE boot. */
+const REFRESH_MS = 10_000;
 
 export function MachinesPage() {
   const { api } = useSession();
   const machines = useAsync(() => api.machines(), []);
   const profiles = useAsync(() => api.profiles(), []);
   const [actionError, setActionError] = useState<string>();
+  usePolling(machines.reload, REFRESH_MS);
 
   /** Runs a write, then reloads; failures are shown above the table. */
   const act = async (fn: () => Promise<unknown>) => {
