@@ -62,7 +62,15 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     let tftpPort: number | null = null;
 
     // --- S3 gateway ---
-    // (wired by the S3 service: sets `s3`, `s3Port`, `plugins.volumes`, pushes its closers)
+    // NETBOOT_S3_PORT=0 turns volumes off. Loaded on demand: a server without volumes never loads s3rver or minio.
+    if (config.s3Port !== 0) {
+      const { startS3Service } = await import('./s3/service.ts');
+      const s3Service = await startS3Service({ config, dataDir, stores, bus, logger, masterKey });
+      closers.push(() => s3Service.close());
+      s3Port = s3Service.port;
+      s3 = { port: s3Service.port, bucket: s3Service.bucket };
+      plugins.volumes = s3Service.volumesPlugin;
+    }
     // --- end S3 gateway ---
 
     const ui = await loadUiPlugin(logger);
