@@ -62,7 +62,7 @@ describe('volumes API and gateway in the real server', { timeout: 120_000 }, () 
   after(async () => { await srv?.close(); });
 
   const raw = async (method: string, path: string, body?: Buffer) => {
-    const res = await fetch(srv.url + path, { method, headers: { authorization: `Bearer ${srv.adminToken}`, 'content-type': 'application/x-tar' }, body });
+    const res = await fetch(srv.url + path, { method, headers: { authorization: `Bearer ${srv.adminToken}`, 'content-type': 'application/x-tar' }, body: body ? new Uint8Array(body) : undefined });
     return { status: res.status, buf: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') };
   };
 
