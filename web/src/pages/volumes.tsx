@@ -18,12 +18,13 @@ function saveBlob(blob: Blob, fileName: string): void {
 }
 
 export function VolumesPage({ mac }: { mac: string }) {
-  const { api, info } = useSession();
+  const { api, info, canWrite } = useSession();
   const volumes = useAsync(() => (info.features.s3 ? api.volumes(mac) : Promise.resolve([])), [mac]);
   return (
     <>
       <p class="crumbs"><a href={href('machines', mac)}>← {mac}</a></p>
       <h1 tabIndex={-1}>Volumes of {mac}</h1>
+      {info.features.s3 && canWrite && <SeedForm mac={mac} onDone={volumes.reload} />}
       {!info.features.s3 ? <Alert kind="info">The S3 gateway is off on this server, so machines have no volumes.</Alert>
         : volumes.error ? <Alert>{volumes.error.message}</Alert>
         : !volumes.data ? <Loading what="volumes" />
@@ -68,5 +69,46 @@ function VolumeCard({ mac, volume: v, onChange }: { mac: string; volume: VolumeS
       {progress && <UploadProgress label={`Restore progress for ${v.name}`} loaded={progress.loaded} total={progress.total} />}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
     </li>
+  );
+}
+
+/** Seeds (or replaces) a volume from a tar archive before the machine ever pushed it, e.g. test fixtures. */
+function SeedForm({ mac, onDone }: { mac: string; onDone: () => void }) {
+  const { api } = useSession();
+  const [name, setName] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  return (
+    <form class="card upload" aria-labelledby="seed-title" onSubmit={async (e) => {
+      e.preventDefault();
+      if (!file) return;
+      setMessage(null);
+      try {
+        await api.uploadVolume(mac, name.trim(), file, setProgress);
+        setMessage({ kind: 'ok', text: `Volume ${name.trim()} now holds the files of ${file.name}.` });
+        onDone();
+      } catch (err) {
+        setMessage({ kind: 'error', text: (err as Error).message });
+      }
+    }}>
+      <h2 id="seed-title">Upload an archive into a volume</h2>
+      <div class="grid">
+        <div class="field">
+          <label for="seed-name">Volume name</label>
+          <input id="seed-name" required value={name} spellcheck={false} onInput={(e) => setName(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="seed-file">Tar archive</label>
+          <input id="seed-file" type="file" required accept=".tar,application/x-tar"
+            onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setProgress(null); }} />
+        </div>
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={!file || !name.trim()}>Upload archive</button>
+        {progress && <UploadProgress label="Archive upload progress" loaded={progress.loaded} total={progress.total} />}
+      </div>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+    </form>
   );
 }
