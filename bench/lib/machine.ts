@@ -1,6 +1,6 @@
 // Describes the machine a benchmark ran on, for bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 function tool(cmd: string, args: string[]): string {
   try {
@@ -18,5 +18,7 @@ export function describeMachine(): string {
     `- CPU: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length} (client and server share them)`,
     `- memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB; kernel ${release()}; Node ${process.version}`,
     `- ${tool('nginx', ['-v'])}; ${tool('wrk', ['-v'])}`,
+    // Other work on the machine skews absolute figures; the load average says how much there was.
+    `- load average when the results were written: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   ].join('\n');
 }
