@@ -1,5 +1,5 @@
 // Builds the HTTP application without listening (STYLE §2): main.ts listens, tests `inject` into this same app.
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppDeps } from './deps.ts';
@@ -24,6 +24,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.jsonBodyLimit,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // find-my-way's default (100) is shorter than the names the schemas accept (128) and the params they bound
+    // (NameParams: 256): a valid 101-character name could be created but never fetched or deleted.
+    routerOptions: { maxParamLength: 256 },
+    // Errors the router raises before any route runs (bad %-encoding, over-long parameter) keep the API's shape.
+    frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).code(400).send(new ApiError('bad_request', error.message).toJSON()),
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
