@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { BlobStore } from './artifacts/blob-store.ts';
@@ -10,6 +11,7 @@ import type { Config } from './config.ts';
 import { migrateDb, openDb } from './db/client.ts';
 import { EventBus } from './events.ts';
 import { buildApp } from './http/app.ts';
+import { uiRoutes } from './http/routes/ui.ts';
 import type { AppDeps } from './http/deps.ts';
 import { createLogger } from './logger.ts';
 import { loadMasterKey } from './master-key.ts';
@@ -73,7 +75,7 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     }
     // --- end S3 gateway ---
 
-    const ui = await loadUiPlugin(logger);
+    const ui = loadUiPlugin(logger);
     if (ui) plugins.ui = ui;
 
     const app = await buildApp({ config, db: database.db, stores, blobs, bus, metrics, logger, masterKey, s3, plugins, version: VERSION });
@@ -109,13 +111,11 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
 }
 
 /** The web UI is optional at run time: the API works without a built UI. */
-async function loadUiPlugin(logger: Logger): Promise<FastifyPluginAsync | undefined> {
-  const distDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+function loadUiPlugin(logger: Logger): FastifyPluginAsync | undefined {
+  const distDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
   if (!existsSync(path.join(distDir, 'index.html'))) {
     logger.warn({ distDir }, 'web UI not built (npm run build): /ui/ is off');
     return undefined;
   }
-  const uiModule = './http/routes/ui.ts';
-  const { uiRoutes } = await import(uiModule) as { uiRoutes: FastifyPluginAsync<{ distDir: string }> };
   return async (app) => app.register(uiRoutes, { distDir });
 }
