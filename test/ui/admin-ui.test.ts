@@ -111,9 +111,12 @@ describe('admin UI', { timeout: 240_000 }, () => {
     // Keyboard reorder: focus "Move Stage 2 up" and press Enter; focus follows the moved row.
     await page.getByRole('button', { name: 'Move Stage 2 up' }).focus();
     await page.keyboard.press('Enter');
-    assert.equal(await page.getByLabel('Stage 1', { exact: true }).inputValue(), STAGE_1);
-    assert.equal(await page.getByLabel('Stage 2', { exact: true }).inputValue(), STAGE_2);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Move Stage 1 down');
+    // (No helper functions inside page callbacks: tsx's keepNames wraps them in a __name() the page lacks.)
+    await page.waitForFunction(([a, b]) =>
+      (document.getElementById('f-containers-0') as HTMLInputElement | null)?.value === a &&
+      (document.getElementById('f-containers-1') as HTMLInputElement | null)?.value === b, [STAGE_1, STAGE_2]);
+    // Focus follows the moved row (set on the next animation frame).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Move Stage 1 down');
 
     await page.getByRole('button', { name: 'Add volume' }).click();
     await page.getByLabel('Volume 1 name').fill('cache');
