@@ -1,7 +1,7 @@
 // Step 1 of every gateway request: who signed it, and is the signature good. Header or presigned SigV4,
 // per-boot credentials, clock skew, optional client-IP binding.
 import {
-  type HeaderMap, type SignedRequestClaim, UNSIGNED_PAYLOAD, checkScopeAndTime, parseAuthorizationHeader,
+  EMPTY_SHA256, type HeaderMap, type SignedRequestClaim, UNSIGNED_PAYLOAD, checkScopeAndTime, parseAuthorizationHeader,
   parsePresignedQuery, verifyRequestSignature,
 } from '../domain/sigv4.ts';
 import type { PrincipalDirectory, S3Principal } from './principal.ts';
@@ -65,9 +65,10 @@ export async function authenticate(input: AuthInput, ctx: AuthContext): Promise<
   const subject: TrafficSubject = { mac: principal.mac, sessionId: principal.sessionId, ip: input.remoteIp };
 
   const scope = checkScopeAndTime(claim, { region: ctx.region, nowMs: ctx.now(), clockSkewMs: ctx.clockSkewMs });
-  // Presigned requests sign UNSIGNED-PAYLOAD; header requests sign the x-amz-content-sha256 they send.
-  const payloadHash = claim.kind === 'presigned' ? UNSIGNED_PAYLOAD : first(input.headers, 'x-amz-content-sha256');
-  if (payloadHash === undefined) return deny('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', subject);
+  // Presigned requests sign UNSIGNED-PAYLOAD; header requests sign the x-amz-content-sha256 they send. Without
+  // that header (curl --aws-sigv4 before 8.x) MinIO takes the empty body's hash, and so do we: the body is then
+  // verified against it, so a GET works and an upload must say what it sends.
+  const payloadHash = claim.kind === 'presigned' ? UNSIGNED_PAYLOAD : first(input.headers, 'x-amz-content-sha256') ?? EMPTY_SHA256;
   const verified = verifyRequestSignature(claim, principal.secretKey, {
     method: input.method, decodedPath: input.decodedPath, query: input.query, headers: input.headers, payloadHash,
   });
