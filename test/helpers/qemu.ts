@@ -4,6 +4,7 @@
 // here, and is killed when the node process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface QemuOptions {
   /** Serial console copy, written as it arrives (kept after the test for post-mortems). */
@@ -32,7 +33,7 @@ export interface QemuVm {
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Settles when QEMU exits (a guest `poweroff -f` exits it with code 0). */
   readonly exited: Promise<QemuExit>;
-  /** Kills QEMU (idempotent) and resolves once it is gone. */
+  /** Kills QEMU (idempotent) and resolves once it is gone; never rejects. */
   kill(): Promise<QemuExit>;
 }
 
@@ -77,14 +78,16 @@ export function startQemu(opts: QemuOptions): QemuVm {
     detached: true,
   });
   live.add(child);
+  const deadline = setTimeout(() => killGroup(child), opts.timeoutMs);
   const log = createWriteStream(opts.serialLog);
+  const utf8 = new StringDecoder('utf8'); // a character may straddle two chunks
   let text = '';
   let stderr = '';
   let spawnError = '';
   const listeners = new Set<() => void>();
   child.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk);
-    text += chunk.toString('utf8').replace(/\r/g, '');
+    text += utf8.write(chunk).replace(/\r/g, '');
     for (const check of listeners) check();
   });
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -113,7 +116,6 @@ export function startQemu(opts: QemuOptions): QemuVm {
   });
   // Marked handled here: waitFor() reports the failure with the serial context.
   exited.catch(() => undefined);
-  const deadline = setTimeout(() => killGroup(child), opts.timeoutMs);
 
   const describe = () =>
     `${spawnError ? `${spawnError}; ` : ''}serial log ${opts.serialLog}; last output:\n${text.slice(-1500)}${stderr ? `\nqemu stderr:\n${stderr.slice(-800)}` : ''}`;
@@ -145,7 +147,8 @@ export function startQemu(opts: QemuOptions): QemuVm {
     },
     async kill() {
       if (!finished) killGroup(child);
-      return exited;
+      // Never throws: it runs in `finally` blocks, where it must not hide the test's own failure.
+      return exited.catch(() => ({ code: null, signal: null }));
     },
   };
 }
