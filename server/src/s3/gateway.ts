@@ -103,10 +103,16 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
     );
     if (!decision.ok) return deny(ctx, new S3Error(decision.code, decision.message), subject);
     const op = decision.operation;
-    const body = planBody(method, headers, auth.payloadHash, auth.claim, auth.signingKey, op === 'PutObject' || op === 'UploadPart');
-    if (LOCAL_OPERATIONS.has(op)) return answerLocally(ctx, op);
-    if (op === 'DeleteObjects') return deleteObjects(ctx, auth.principal, body, subject);
-    return forward(ctx, op, method, target.key, query, headers, body, subject);
+    try {
+      const body = planBody(method, headers, auth.payloadHash, auth.claim, auth.signingKey, op === 'PutObject' || op === 'UploadPart');
+      if (LOCAL_OPERATIONS.has(op)) return answerLocally(ctx, op);
+      if (op === 'DeleteObjects') return await deleteObjects(ctx, auth.principal, body, subject);
+      return await forward(ctx, op, method, target.key, query, headers, body, subject);
+    } catch (err) {
+      // Refusals past authentication belong to the machine's timeline, not to an anonymous caller.
+      if (err instanceof S3Error) return deny(ctx, err, subject);
+      throw err;
+    }
   }
 
   function forward(
@@ -156,7 +162,8 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
         resolve();
       });
       body.verifier.on('data', (c: Buffer) => { bytesIn += c.length; });
-      req.on('aborted', () => upReq.destroy());
+      // The client went away mid-body: abort upstream too, so the backend keeps nothing.
+      req.on('close', () => { if (!req.complete) upReq.destroy(); });
       if (ctx.expectsContinue) res.writeContinue();
       req.pipe(body.verifier).pipe(upReq);
     });
