@@ -106,7 +106,6 @@ export function createApi(token: string) {
     putMachine: (mac: string, body: MachineBody) =>
       request<Machine>('PUT', `/machines/${enc(mac)}`, body),
     deleteMachine: (mac: string) => request<void>('DELETE', `/machines/${enc(mac)}`),
-    machinePreview: (mac: string) => request<Preview>('GET', `/machines/${enc(mac)}/preview`),
     sessions: (mac: string) => request<BootSession[]>('GET', `/machines/${enc(mac)}/sessions`),
     events: (mac: string, limit = 200) => request<BootEvent[]>('GET', `/machines/${enc(mac)}/events?limit=${limit}`),
 
