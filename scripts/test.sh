@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 shopt -s nullglob
 
 echo "== typecheck"
-npx tsc -p tsconfig.json --noEmit
+npm run --silent typecheck
 
 echo "== migrations match the schema (drizzle-kit generate must find nothing to do)"
 before=$(ls migrations)

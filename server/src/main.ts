@@ -75,8 +75,7 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     }
     // --- end S3 gateway ---
 
-    const ui = loadUiPlugin(logger);
-    if (ui) plugins.ui = ui;
+    plugins.ui = uiPlugin();
 
     const app = await buildApp({ config, db: database.db, stores, blobs, bus, metrics, logger, masterKey, s3, plugins, version: VERSION });
     await app.listen({ host: config.httpHost, port: config.httpPort });
@@ -110,12 +109,8 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
   }
 }
 
-/** The web UI is optional at run time: the API works without a built UI. */
-function loadUiPlugin(logger: Logger): FastifyPluginAsync | undefined {
+/** The web UI is optional at run time: without a build, /ui/ answers 503 saying how to build it. */
+function uiPlugin(): FastifyPluginAsync {
   const distDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
-  if (!existsSync(path.join(distDir, 'index.html'))) {
-    logger.warn({ distDir }, 'web UI not built (npm run build): /ui/ is off');
-    return undefined;
-  }
   return async (app) => app.register(uiRoutes, { distDir });
 }
