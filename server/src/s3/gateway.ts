@@ -13,7 +13,7 @@ import type { EventBus } from '../events.ts';
 import { authenticate, normalizeIp } from './authenticate.ts';
 import { type BackendConfig, type BackendClient, createBackendClient, responseHeaders } from './backend-client.ts';
 import type { PrincipalDirectory, S3Principal } from './principal.ts';
-import { planBody } from './request-body.ts';
+import { type BodyPlan, planBody } from './request-body.ts';
 import { S3Error } from './s3-error.ts';
 import { PRESIGN_PARAMS, type S3Target, parseS3Target } from './s3-url.ts';
 import { TrafficRecorder, type TrafficSubject } from './traffic.ts';
@@ -117,7 +117,7 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
 
   function forward(
     ctx: RequestContext, op: S3Operation, method: string, key: string | null, query: Array<[string, string]>,
-    headers: HeaderMap, body: ReturnType<typeof planBody>, subject: TrafficSubject,
+    headers: HeaderMap, body: BodyPlan, subject: TrafficSubject,
   ): Promise<void> {
     const { req, res } = ctx;
     const upHeaders = forwardedHeaders(headers, o.backend.bucket);
@@ -169,7 +169,7 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
     });
   }
 
-  async function deleteObjects(ctx: RequestContext, principal: S3Principal, body: ReturnType<typeof planBody>, subject: TrafficSubject): Promise<void> {
+  async function deleteObjects(ctx: RequestContext, principal: S3Principal, body: BodyPlan, subject: TrafficSubject): Promise<void> {
     if (body.contentLength > MAX_DELETE_BODY_BYTES) throw new S3Error('EntityTooLarge', 'The delete request is too large');
     if (ctx.expectsContinue) ctx.res.writeContinue();
     const xml = await readBounded(ctx.req.pipe(body.verifier), MAX_DELETE_BODY_BYTES);
