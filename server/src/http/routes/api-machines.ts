@@ -58,9 +58,13 @@ export async function apiMachineRoutes(app: FastifyInstance, deps: AppDeps): Pro
     const state = patch.state ?? existing?.state ?? 'discovered';
     if (state === 'ready' && !profileName) throw new ApiError('validation_failed', 'a ready machine needs a profile', 'state');
 
-    if (profileName) {
-      const profile = stores.profiles.get(profileName);
-      if (!profile) throw new ApiError('validation_failed', `no profile named ${profileName}`, 'profile');
+    // Without a profile of its own, a machine that may boot gets NETBOOT_UNKNOWN's default profile: its overrides
+    // must render with that one too, or the refusal would come at boot instead of now.
+    const fallback = deps.config.unknown.startsWith('profile:') && state !== 'disabled' ? deps.config.unknown.slice('profile:'.length) : null;
+    const checkedName = profileName ?? fallback;
+    const profile = checkedName ? stores.profiles.get(checkedName) : null;
+    if (profileName && !profile) throw new ApiError('validation_failed', `no profile named ${profileName}`, 'profile');
+    if (profile) {
       const merged = toBootMachine({
         mac,
         name: patch.name !== undefined ? patch.name : existing?.name ?? null,
