@@ -141,6 +141,19 @@ describe('NETBOOT_UNKNOWN=profile:NAME', () => {
     assert.equal((await s.api('GET', '/api/v1/profiles/default-pipeline')).status, 200);
   });
 
+  test('overrides of a machine without a profile are checked against the default at save time, and used at boot', async () => {
+    const mac = '52:54:00:00:0f:04';
+    const refused = await s.api('PUT', `/api/v1/machines/${mac}`, { kernelArgs: 'quiet x="y"' });
+    assert.equal(refused.status, 400, 'refused now, not with an error script at boot');
+    assert.equal(refused.body.field, 'kernelArgs');
+    assert.equal((await s.api('GET', `/api/v1/machines/${mac}`)).status, 404);
+
+    assert.equal((await s.api('PUT', `/api/v1/machines/${mac}`, { kernelArgs: 'quiet' })).status, 201);
+    const res = await ipxe(s, `mac=${mac}`);
+    assert.match(res.text, /^kernel .* quiet( |$)/m);
+    assert.equal((await s.api('PUT', `/api/v1/machines/${mac}`, { state: 'disabled', kernelArgs: 'x="y"' })).status, 200, 'a disabled machine boots nothing');
+  });
+
   test('a disabled machine is not booted by the default profile', async () => {
     const mac = '52:54:00:00:0f:02';
     assert.equal((await s.api('PUT', `/api/v1/machines/${mac}`, { state: 'disabled' })).status, 201);
