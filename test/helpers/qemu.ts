@@ -54,7 +54,8 @@ export function qemuArgs(opts: QemuOptions): string[] {
   const mac = opts.mac ?? '52:54:00:12:34:56';
   const netdev = ['user', 'id=n0', ...(opts.bootfile ? [`bootfile=${opts.bootfile}`] : [])].join(',');
   const args = [
-    '-accel', 'tcg', '-m', String(opts.memoryMiB ?? 512), '-no-reboot',
+    // graphics=off: SeaBIOS and the iPXE ROM print to the serial port too, so a failed chain shows in the log.
+    '-accel', 'tcg', '-machine', 'graphics=off', '-m', String(opts.memoryMiB ?? 512), '-no-reboot',
     '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
     '-netdev', netdev, '-device', `virtio-net-pci,netdev=n0,mac=${mac}`,
   ];
