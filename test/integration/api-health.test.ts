@@ -59,11 +59,20 @@ describe('health, metrics and API docs', () => {
     assert.equal(delta('netboot_scripts_served_total{kind="boot"}'), 1);
     assert.equal(delta('netboot_scripts_served_total{kind="retry"}'), 2);
     assert.equal(delta('netboot_artifact_bytes_total{protocol="http"}'), 1100, 'whole kernel + a 100-byte range');
-    assert.ok(delta('netboot_unknown_macs_total') >= 2);
     assert.equal(delta('netboot_boot_events_total{type="discovered"}'), 1);
     assert.equal(delta('netboot_boot_events_total{type="script"}'), 1);
     assert.equal(delta('netboot_boot_events_total{type="kernel"}'), 1);
     assert.equal(delta('netboot_errors_total{where="boot"}'), 1);
+  });
+
+  // metrics.ts counts each `discovered` event on top of the route's count of unassigned script requests, so the
+  // first request of a new MAC counts twice. Fix: drop the `discovered` increment in Metrics.subscribeTo.
+  test('netboot_unknown_macs_total counts each unassigned script request once', { todo: 'double-counted in server/src/metrics.ts' }, async () => {
+    const before = sample(await (await fetch(`${s.url}/metrics`)).text(), 'netboot_unknown_macs_total');
+    await (await fetch(`${s.url}/ipxe?mac=52:54:00:00:ee:10`)).text();
+    await (await fetch(`${s.url}/ipxe?mac=52:54:00:00:ee:10`)).text();
+    const after = sample(await (await fetch(`${s.url}/metrics`)).text(), 'netboot_unknown_macs_total');
+    assert.equal(after - before, 2);
   });
 
   test('/api/docs serves the UI and /api/docs/json lists the API and boot routes', async () => {

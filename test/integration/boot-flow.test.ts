@@ -177,14 +177,14 @@ describe('boot flow (default config)', () => {
 });
 
 describe('boot flow: extra document limits from the config', () => {
-  test('TTL: the document expires (extraArgsTtl = 1 s)', async () => {
-    const s = await startTestServer({ extraArgsTtl: 1 });
+  test('TTL: the document expires (extraArgsTtl = 2 s)', async () => {
+    const s = await startTestServer({ extraArgsTtl: 2 });
     try {
       await seedBootableMachine(s);
       const early = await bootScript(s);
       assert.equal((await getText(early.extraArgsUrl)).status, 200);
       const { extraArgsUrl } = await bootScript(s);
-      await sleep(1100);
+      await sleep(2100);
       const res = await getText(extraArgsUrl);
       assert.equal(res.status, 410);
       assert.match(JSON.parse(res.text).message, /expired/);
