@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,31 @@ async function cacheKey(opts: BootAssetOptions): Promise<string> {
   return hash.digest('hex').slice(0, 20);
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Builds unused for this long are removed (each is ~15 MB; ~25 MB with curl). */
+const UNUSED_FOR_MS = 14 * 24 * 3600 * 1000;
+
+/** Drops staging dirs of builds whose process died (a CI timeout, a SIGKILL) and builds nobody used lately. */
+async function pruneCache(cacheDir: string, keep: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name);
+    const staging = /\.building-(\d+)$/.exec(name);
+    const stale = staging
+      ? !isRunning(Number(staging[1]))
+      // A concurrent prune may have removed it already: no mtime, not stale.
+      : name !== keep && Date.now() - ((await stat(path).catch(() => null))?.mtimeMs ?? Date.now()) > UNUSED_FOR_MS;
+    if (stale) await rm(path, { recursive: true, force: true });
+  }
+}
+
 function assetsIn(dir: string, kernelRelease: string): BootAssets {
   return { dir, kernel: join(dir, 'vmlinuz'), initramfs: join(dir, 'initramfs.cpio.gz'), kernelRelease };
 }
@@ -71,10 +96,13 @@ export async function ensureBootAssets(opts: BootAssetOptions = {}): Promise<Boo
   const cacheDir = opts.cacheDir ?? process.env.B2C_BOOT_ASSETS_DIR ?? join(REPO, '.cache', 'boot-assets');
   const key = await cacheKey(opts);
   const dir = join(cacheDir, key);
+  await mkdir(cacheDir, { recursive: true });
+  await pruneCache(cacheDir, key);
   if (existsSync(join(dir, 'kernel-release'))) {
+    const now = new Date();
+    await utimes(dir, now, now); // marks it used, for pruneCache
     return assetsIn(dir, (await readFile(join(dir, 'kernel-release'), 'utf8')).trim());
   }
-  await mkdir(cacheDir, { recursive: true });
   // Build beside the final name and rename: concurrent test files never see a half-written build.
   const staging = `${dir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
