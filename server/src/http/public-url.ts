@@ -3,9 +3,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { BootEndpoints } from '../boot/plan.ts';
 import type { AppDeps } from './deps.ts';
+import { ApiError } from './errors.ts';
+
+/** A host name, IPv4 or bracketed IPv6 address, with an optional port: all a URL in a script may carry. */
+const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/;
 
 export function requestBaseUrl(request: FastifyRequest, configured: string | null): string {
   if (configured) return configured.replace(/\/+$/, '');
+  // The Host header goes into generated iPXE scripts and kernel lines: anything else is the client's mistake (400),
+  // not a render failure (500).
+  if (!HOST_HEADER.test(request.host)) {
+    throw new ApiError('bad_request', `the Host header ${JSON.stringify(request.host)} is not a host[:port]; set NETBOOT_PUBLIC_URL`, 'host');
+  }
   return `${request.protocol}://${request.host}`;
 }
 
