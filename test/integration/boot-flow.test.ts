@@ -50,10 +50,10 @@ async function bootScript(s: TestServer, mac = MAC, query = ''): Promise<ParsedS
   return parseBootScript(res.text);
 }
 
-/** GET from a chosen source address: loopback has all of 127/8, so 127.0.0.2 is a second client. */
-function getFrom(localAddress: string, url: string): Promise<{ status: number; body: string }> {
+/** GET from a chosen source address (loopback has all of 127/8, so 127.0.0.2 is a second client), headers as given. */
+function getFrom(localAddress: string, url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { localAddress, agent: false }, (res) => {
+    const req = http.get(url, { localAddress, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve({ status: res.statusCode!, body }));
     });
@@ -155,6 +155,27 @@ describe('boot flow (default config)', () => {
     assert.match(JSON.parse(fourth.text).message, /maximum number of times/);
   });
 
+  test('parallel reads of one document never exceed the read limit', async () => {
+    const { extraArgsUrl } = await bootScript(s);
+    const statuses = await Promise.all(Array.from({ length: 12 }, async () => (await getFrom('127.0.0.1', extraArgsUrl)).status));
+    assert.equal(statuses.filter((x) => x === 200).length, 3, statuses.join(' '));
+    assert.equal(statuses.filter((x) => x === 410).length, 9);
+  });
+
+  test('a Host header that is not host[:port] gets a 400, and the live session is untouched', async () => {
+    const live = await bootScript(s);
+    for (const host of ['x${net0/ip}', '#comment', 'a;b', 'two words', 'a&&b']) {
+      for (const p of ['/boot.ipxe', `/ipxe?mac=${MAC}`]) {
+        const res = await getFrom('127.0.0.1', s.url + p, { host });
+        assert.equal(res.status, 400, `${host} ${p}: ${res.body}`);
+        assert.equal(JSON.parse(res.body).field, 'host');
+      }
+    }
+    assert.equal((await getText(live.extraArgsUrl)).status, 200, 'refused requests did not start a session');
+    const script = await getFrom('127.0.0.1', `${s.url}/ipxe?mac=${MAC}`, { host: 'netboot.example:8080' });
+    assert.match(script.body, /^kernel http:\/\/netboot\.example:8080\/artifacts\/vmlinuz /m, 'a plain host name is used as the public URL');
+  });
+
   test('unknown and malformed tokens', async () => {
     const unknown = await getText(`${s.url}/b2c/${'A'.repeat(43)}`);
     assert.equal(unknown.status, 404);
@@ -207,12 +228,12 @@ describe('boot flow: extra document limits from the config', () => {
     }
   });
 
-  test('IP binding: another address gets 403 (and uses no read), the script\'s address gets the document', async () => {
+  test('IP binding: another address gets 403 (forwarding headers are not trusted, no read used), the script\'s address gets the document', async () => {
     const s = await startTestServer({ extraArgsBindIp: true, extraArgsMaxReads: 1 });
     try {
       await seedBootableMachine(s);
       const { extraArgsUrl } = await bootScript(s); // fetched from 127.0.0.1
-      const stranger = await getFrom('127.0.0.2', extraArgsUrl);
+      const stranger = await getFrom('127.0.0.2', extraArgsUrl, { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' });
       assert.equal(stranger.status, 403, stranger.body);
       assert.equal(JSON.parse(stranger.body).error, 'forbidden');
       const owner = await getFrom('127.0.0.1', extraArgsUrl);
@@ -222,6 +243,21 @@ describe('boot flow: extra document limits from the config', () => {
       const denied = events.find((e) => e.type === 'error');
       assert.equal(denied?.detail.reason, 'extra-args-wrong_ip');
       assert.equal(denied?.ip, '127.0.0.2');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('NETBOOT_PUBLIC_URL wins over the Host header in every generated URL', async () => {
+    const s = await startTestServer({ publicUrl: 'http://10.0.2.2:8080/' });
+    try {
+      await seedBootableMachine(s);
+      const boot = await getFrom('127.0.0.1', `${s.url}/boot.ipxe`, { host: 'x${net0/ip}' });
+      assert.equal(boot.status, 200);
+      assert.ok(boot.body.includes('chain --replace --autofree http://10.0.2.2:8080/ipxe?mac='), boot.body);
+      const script = parseBootScript((await getFrom('127.0.0.1', `${s.url}/ipxe?mac=${MAC}`)).body);
+      assert.equal(script.kernelUrl, 'http://10.0.2.2:8080/artifacts/vmlinuz');
+      assert.match(script.extraArgsUrl, /^http:\/\/10\.0\.2\.2:8080\/b2c\//);
     } finally {
       await s.close();
     }
