@@ -9,6 +9,7 @@ import { accessKeyForSession, deriveSecretKey, macHex } from '../../server/src/d
 import { EventBus, type NetbootEvent } from '../../server/src/events.ts';
 import { ensureBucket, minioClient, startEmbeddedBackend } from '../../server/src/s3/backend.ts';
 import type { BackendConfig } from '../../server/src/s3/backend-client.ts';
+import type { DenialLimiterOptions } from '../../server/src/s3/denial-limiter.ts';
 import { createS3Gateway } from '../../server/src/s3/gateway.ts';
 import { type SessionRecord, createPrincipalLookup } from '../../server/src/s3/principals.ts';
 
@@ -40,7 +41,9 @@ export interface S3Fixture {
   close(): Promise<void>;
 }
 
-export async function startS3Fixture(opts: { bindToClientIp?: boolean; sessionTtlMs?: number; now?: () => number } = {}): Promise<S3Fixture> {
+export async function startS3Fixture(opts: {
+  bindToClientIp?: boolean; sessionTtlMs?: number; now?: () => number; denialLimits?: DenialLimiterOptions;
+} = {}): Promise<S3Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'netboot-s3-'));
   const logger = pino({ level: process.env.S3_TEST_LOG ?? 'silent' });
   const embedded = await startEmbeddedBackend(join(dir, 's3'), logger);
@@ -52,7 +55,7 @@ export async function startS3Fixture(opts: { bindToClientIp?: boolean; sessionTt
   const events: NetbootEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const gateway = createS3Gateway({
-    host: '127.0.0.1', port: 0, backend, events: bus, logger, trafficFlushMs: 200, now: opts.now,
+    host: '127.0.0.1', port: 0, backend, events: bus, logger, trafficFlushMs: 200, now: opts.now, denialLimits: opts.denialLimits,
     principals: createPrincipalLookup({
       getSession: (id) => sessions.get(id) ?? null, masterKey, now: opts.now,
       sessionTtlMs: opts.sessionTtlMs ?? 3600_000, bindToClientIp: opts.bindToClientIp ?? false,

@@ -211,3 +211,24 @@ describe('S3 gateway refuses', { timeout: 120_000 }, () => {
     assert.ok(denials >= 30, `denials ${denials}`);
   });
 });
+
+describe('S3 gateway slows down an IP that keeps getting refused', { timeout: 60_000 }, () => {
+  test('after the burst of refusals even a valid request gets SlowDown, and the budget comes back', async () => {
+    let now = Date.now();
+    const f = await startS3Fixture({ denialLimits: { burst: 3, perMinute: 60, now: () => now } });
+    try {
+      const s = f.newSession('52:54:00:aa:00:09');
+      const good = () => signedRequest({ port: f.gatewayPort, creds: { accessKey: s.accessKey, secretKey: s.secretKey }, method: 'PUT', path: `/${BUCKET}/${s.prefix}x`, body: 'x' });
+      const bad = () => signedRequest({ port: f.gatewayPort, creds: { accessKey: s.accessKey, secretKey: 'f'.repeat(40) }, method: 'GET', path: `/${BUCKET}/${s.prefix}x` });
+      for (let i = 0; i < 3; i++) assert.equal((await bad()).code, 'SignatureDoesNotMatch');
+      const slowed = await good();
+      assert.equal(slowed.code, 'SlowDown');
+      assert.equal(slowed.status, 503);
+      assert.deepEqual(await f.backendKeys(), []);
+      now += 2_000; // two refusals regained at 60/min
+      assert.equal((await good()).status, 200);
+    } finally {
+      await f.close();
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { type HeaderMap, sha256Hex, uriEncode } from '../domain/sigv4.ts';
 import type { EventBus } from '../events.ts';
 import { authenticate, normalizeIp } from './authenticate.ts';
 import { type BackendConfig, type BackendClient, createBackendClient, responseHeaders } from './backend-client.ts';
+import { DenialLimiter, type DenialLimiterOptions } from './denial-limiter.ts';
 import type { PrincipalDirectory, S3Principal } from './principal.ts';
 import { type BodyPlan, planBody } from './request-body.ts';
 import { S3Error } from './s3-error.ts';
@@ -32,6 +33,8 @@ export interface S3GatewayOptions {
   clockSkewMs?: number;
   /** How often per-session traffic summaries are published. */
   trafficFlushMs?: number;
+  /** Per-IP budget of refused requests before the IP gets SlowDown. */
+  denialLimits?: DenialLimiterOptions;
   now?: () => number;
 }
 
@@ -70,6 +73,7 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
   const now = o.now ?? Date.now;
   const backend = createBackendClient(o.backend, now);
   const traffic = new TrafficRecorder(o.events, o.trafficFlushMs);
+  const limiter = new DenialLimiter(o.denialLimits);
   const log = o.logger.child({ service: 's3' });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
@@ -90,6 +94,9 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
     const target = (ctx.target = parseS3Target(req.url ?? '/'));
     const headers = req.headersDistinct as HeaderMap;
     const remoteIp = normalizeIp(req.socket.remoteAddress);
+    if (remoteIp && !limiter.allows(remoteIp)) {
+      return sendError(ctx, new S3Error('SlowDown', 'Too many refused requests from this address; slow down.'));
+    }
     const auth = await authenticate(
       { method, decodedPath: target.decodedPath, query: target.query, headers, remoteIp },
       { principals: o.principals, region: o.backend.region, clockSkewMs, now },
@@ -218,15 +225,13 @@ export function createS3Gateway(o: S3GatewayOptions): S3Gateway {
 
   function deny(ctx: RequestContext, err: S3Error, subject: TrafficSubject): void {
     traffic.record(subject, { denials: 1 });
+    if (subject.ip) limiter.recordDenial(subject.ip);
     log.info({ requestId: ctx.requestId, code: err.code, mac: subject.mac, ip: subject.ip, method: ctx.req.method }, `s3 denied: ${err.message}`);
     sendError(ctx, err);
   }
 
   function fail(ctx: RequestContext, err: unknown): void {
-    if (err instanceof S3Error) {
-      traffic.record({ mac: null, sessionId: null, ip: normalizeIp(ctx.req.socket.remoteAddress) }, { denials: 1 });
-      return sendError(ctx, err);
-    }
+    if (err instanceof S3Error) return deny(ctx, err, { mac: null, sessionId: null, ip: normalizeIp(ctx.req.socket.remoteAddress) });
     log.error({ err, requestId: ctx.requestId }, 's3 request failed');
     sendError(ctx, new S3Error('InternalError', 'We encountered an internal error. Please try again.'));
   }
