@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -137,6 +138,26 @@ describe('artifact API', () => {
       assert.equal(status, '400', `${name}: ${body}`);
       assert.equal(JSON.parse(body!).field, 'name');
     }
+  });
+
+  test('an upload the client abandons midway leaves no artifact and no partial file', async () => {
+    const before = await blobFiles(s);
+    const { port } = new URL(s.url);
+    const heads = [`Content-Length: ${4 << 20}`, 'Transfer-Encoding: chunked'];
+    for (const framing of heads) {
+      await new Promise<void>((resolve, reject) => {
+        const sock = net.connect(Number(port), '127.0.0.1', () => {
+          sock.write(`PUT /api/v1/artifacts/abandoned?kind=other HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${s.adminToken}\r\n${framing}\r\n\r\n`);
+          const mib = Buffer.alloc(1 << 20, 3);
+          sock.write(framing.startsWith('Transfer') ? Buffer.concat([Buffer.from('100000\r\n'), mib, Buffer.from('\r\n')]) : mib);
+          setTimeout(() => { sock.destroy(); resolve(); }, 200);
+        });
+        sock.on('error', reject);
+      });
+    }
+    for (let i = 0; i < 50 && (await blobFiles(s)).length !== before.length; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await blobFiles(s), before);
+    assert.equal((await s.api('GET', '/api/v1/artifacts/abandoned')).status, 404);
   });
 
   test('PUT without a body → 400', async () => {
