@@ -6,7 +6,7 @@
 //   probe                         what `mcli alias set` does: location + stat of a random bucket, print the outcome
 //   put BUCKET KEY FILE [PARTMB]  PutObject from a file (PARTMB forces multipart with parts of that size)
 //   get BUCKET KEY FILE           FGetObject
-//   list BUCKET PREFIX            recursive listing, one key per line
+//   list BUCKET PREFIX            recursive listing with metadata (as mcli mirror lists), one key per line
 //   rm BUCKET KEY...              RemoveObjects (POST ?delete)
 //   copy BUCKET SRC DST           server-side CopyObject
 // Failures print `ERROR <S3 code> <message>` on stderr and exit 1.
@@ -77,7 +77,7 @@ func main() {
 			die(err)
 		}
 	case "list":
-		for o := range c.ListObjects(ctx, args[1], minio.ListObjectsOptions{Prefix: args[2], Recursive: true}) {
+		for o := range c.ListObjects(ctx, args[1], minio.ListObjectsOptions{Prefix: args[2], Recursive: true, WithMetadata: true}) {
 			if o.Err != nil {
 				die(o.Err)
 			}
