@@ -113,7 +113,7 @@ describe('real boot with a volume: the guest pulls and pushes through the S3 gat
 
   test("the machine's timeline summarises the gateway traffic (pulls, pushes, bytes)", async () => {
     // The gateway publishes a summary per boot session every 10 s.
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 25_000;
     let s3: Array<{ detail: Record<string, number> }> = [];
     while (Date.now() < deadline) {
       const events = await server.api<Array<{ type: string; detail: Record<string, number> }>>('GET', `/api/v1/machines/${MAC}/events`);
