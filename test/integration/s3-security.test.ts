@@ -128,6 +128,7 @@ describe('S3 gateway refuses', { timeout: 120_000 }, () => {
   test('PUT outside machines/', () => refused(req({ method: 'PUT', path: `/${BUCKET}/top-level.txt`, body: 'x' }), 'AccessDenied'));
   test('dot-dot segments out of my prefix', () => refused(req({ method: 'PUT', path: mine(`../${victim.macHex}/vol/secret.txt`), body: 'x' }), 'AccessDenied'));
   test("list another machine's prefix", () => refused(req({ method: 'GET', path: `/${BUCKET}`, query: [['list-type', '2'], ['prefix', victim.prefix]] }), 'AccessDenied'));
+  test("a repeated prefix hiding another machine's", () => refused(req({ method: 'GET', path: `/${BUCKET}`, query: [['list-type', '2'], ['prefix', victim.prefix], ['prefix', me.prefix]] }), 'AccessDenied'));
   test('list the bucket without a prefix', () => refused(req({ method: 'GET', path: `/${BUCKET}`, query: [['list-type', '2']] }), 'AccessDenied'));
   test('list machines/', () => refused(req({ method: 'GET', path: `/${BUCKET}`, query: [['prefix', 'machines/']] }), 'AccessDenied'));
   test('list buckets', () => refused(req({ method: 'GET', path: '/' }), 'AccessDenied', 403));

@@ -48,6 +48,7 @@ const rows: Row[] = [
   { name: 'malformed copy source', method: 'PUT', key: `${own}a`, copy: '%E0%A4%A', want: 'AccessDenied' },
   { name: 'copy source on POST', method: 'POST', key: `${own}a`, query: [['uploads', '']], copy: `/netboot/${own}b`, want: 'AccessDenied' },
   { name: 'PATCH', method: 'PATCH', key: `${own}a`, want: 'AccessDenied' },
+  { name: 'repeated prefix', method: 'GET', key: null, query: [['prefix', 'machines/525400123457/'], ['prefix', own]], want: 'AccessDenied' },
 ];
 
 for (const r of rows) {

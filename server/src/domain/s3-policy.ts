@@ -77,6 +77,8 @@ export function parseCopySource(raw: string): { bucket: string; key: string } | 
 export function authorize(req: PolicyRequest, ctx: PolicyContext): PolicyDecision {
   const q = new Map(req.query.map(([k, v]) => [k, v]));
   for (const k of q.keys()) if (!ALLOWED_QUERY.has(k)) return deny(`The query parameter '${k.slice(0, 40)}' is not allowed`);
+  // `?prefix=mine&prefix=theirs`: we would check one value and the backend might use the other.
+  if (q.size !== req.query.length) return deny('A query parameter is repeated');
   if (req.bucket === '') return deny('Listing buckets is not allowed');
   // Another bucket: say it does not exist. This is also what mcli's signature probe of a random bucket must see.
   if (req.bucket !== ctx.bucket) return { ok: false, code: 'NoSuchBucket', message: 'The specified bucket does not exist' };
