@@ -18,7 +18,6 @@ export class Metrics {
   subscribeTo(bus: EventBus): () => void {
     return bus.subscribe((e) => {
       this.bootEvents.inc({ type: e.type });
-      if (e.type === 'discovered') this.unknownMacs.inc();
       if (e.type === 'error') this.errors.inc({ where: 'boot' });
       if (e.type === 'tftp' && typeof e.detail?.bytes === 'number') this.artifactBytes.inc({ protocol: 'tftp' }, e.detail.bytes);
     });

@@ -168,8 +168,10 @@ describe('POST /api/v1/preview', () => {
       [{ profile: { ...BASE, containers: ['a"b'] } }, 400, 'containers[0]'],
       [{ profile: { ...BASE, kernelArgs: LONG_ARGS } }, 400, 'kernelArgs'],
       [{ profile: { ...BASE }, machine: { mac: 'not-a-mac' } }, 400, 'machine.mac'],
-      // The draft variable is refused where it lands (PUT /machines names `variables.X` itself).
-      [{ profile: { ...BASE, containers: ['img echo {{var.X}}'] }, machine: { variables: { X: 'a"b' } } }, 400, 'containers[0]'],
+      // A draft's own values are judged as PUT /machines judges them, named under `machine.`, used or not.
+      [{ profile: { ...BASE, containers: ['img echo {{var.X}}'] }, machine: { variables: { X: 'a"b' } } }, 400, 'machine.variables.X'],
+      [{ profile: { ...BASE }, machine: { variables: { UNUSED: 'a"b' } } }, 400, 'machine.variables.UNUSED'],
+      [{ profile: { ...BASE }, machine: { kernelArgs: 'a b"c' } }, 400, 'machine.kernelArgs'],
       [{ machine: { mac: '52:54:00:00:00:01' } }, 400, 'profile'],
     ];
     for (const [body, status, field] of cases) {

@@ -154,6 +154,17 @@ describe('NETBOOT_UNKNOWN=profile:NAME', () => {
     assert.equal((await s.api('PUT', `/api/v1/machines/${mac}`, { state: 'disabled', kernelArgs: 'x="y"' })).status, 200, 'a disabled machine boots nothing');
   });
 
+  test('the default profile must boot a machine nobody has named yet', async () => {
+    const before = (await s.api('GET', '/api/v1/profiles/default-pipeline')).body;
+    const res = await s.api('PUT', '/api/v1/profiles/default-pipeline', {
+      kernel: 'vmlinuz', initramfs: 'initrd', containers: ['docker.io/library/alpine:latest echo {{machine.name}}'],
+    });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.field, 'containers[0]');
+    assert.match(res.body.message, /default profile/);
+    assert.deepEqual((await s.api('GET', '/api/v1/profiles/default-pipeline')).body, before, 'nothing changed');
+  });
+
   test('a disabled machine is not booted by the default profile', async () => {
     const mac = '52:54:00:00:0f:02';
     assert.equal((await s.api('PUT', `/api/v1/machines/${mac}`, { state: 'disabled' })).status, 201);

@@ -1,6 +1,7 @@
 // Builds the HTTP application without listening (STYLE §2): main.ts listens, tests `inject` into this same app.
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppDeps } from './deps.ts';
 import { createAuthHook } from './auth.ts';
@@ -23,13 +24,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     bodyLimit: deps.config.jsonBodyLimit,
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     // find-my-way's default (100) is shorter than the names the schemas accept (128) and the params they bound
     // (NameParams: 256): a valid 101-character name could be created but never fetched or deleted.
     routerOptions: { maxParamLength: 256 },
     // Errors the router raises before any route runs (bad %-encoding, over-long parameter) keep the API's shape.
     frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).code(400).send(new ApiError('bad_request', error.message).toJSON()),
   });
+
+  // JSON bodies are checked strictly: fastify's default coercion would store `"containers": "img"` as ["img"] or
+  // `"pipefail": "yes"`… as given. Query strings and params are text, so they are coerced to the schema's types.
+  const bodyAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: false, allErrors: false });
+  const textAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toJSON());

@@ -24,7 +24,13 @@ export async function apiProfileRoutes(app: FastifyInstance, deps: AppDeps): Pro
         throw new ApiError('validation_failed', `no artifact named ${JSON.stringify(ref)} (upload it first, or give an http(s) URL)`, field);
       }
     }
-    for (const m of stores.machines.list().filter((m) => m.profile === spec.name)) {
+    if (deps.config.unknown === `profile:${spec.name}`) {
+      // The default profile also boots machines nobody has named or configured yet.
+      const bad = validateMachineForProfile(spec, { mac: '02:00:00:00:00:01', name: null }, extraArgsUrl);
+      if (bad) throw new ApiError('validation_failed', `as the default profile for unknown machines (no name, no variables): ${bad.message}`, bad.field.replace(/^profile\./, ''));
+    }
+    const isDefault = deps.config.unknown === `profile:${spec.name}`;
+    for (const m of stores.machines.list().filter((m) => m.profile === spec.name || (isDefault && m.profile === null && m.state !== 'disabled'))) {
       const bad = validateMachineForProfile(spec, toBootMachine(m), extraArgsUrl);
       if (bad) throw new ApiError('validation_failed', `machine ${m.mac} (${m.name ?? 'unnamed'}): ${bad.message}`, bad.field);
     }
