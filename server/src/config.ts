@@ -21,6 +21,8 @@ export const ConfigSchema = Type.Object({
   extraArgsTtl: Type.Integer({ minimum: 10, maximum: 86400 }),
   extraArgsMaxReads: Type.Integer({ minimum: 1, maximum: 100 }),
   extraArgsBindIp: Type.Boolean(),
+  /** Boot-route requests per second per client IP (0 = no limit); bursts of 5 s worth are allowed. */
+  bootRateLimit: Type.Number({ minimum: 0 }),
   tftpHost: Type.String({ minLength: 1 }),
   tftpPort: Port,
   /** Directory of iPXE binaries for TFTP; null = Debian's /usr/lib/ipxe when present, else `ipxe` artifacts. */
@@ -59,6 +61,7 @@ export const CONFIG_DEFAULTS: Config = {
   extraArgsTtl: 600, // 10 min: b2c fetches the document seconds after the script; a stolen URL dies fast
   extraArgsMaxReads: 3, // b2c reads it once; allow a retry or two on a flaky link
   extraArgsBindIp: false,
+  bootRateLimit: 20, // a boot is ~5 requests; 20/s with a 100-request burst never slows a real machine
   tftpHost: '0.0.0.0',
   tftpPort: 69,
   ipxeDir: null,

@@ -25,6 +25,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     ...CONFIG_DEFAULTS,
     httpHost: '127.0.0.1', httpPort: 0, tftpHost: '127.0.0.1', tftpPort: 0, s3Host: '127.0.0.1', s3Port: 0,
     adminToken: TEST_ADMIN_TOKEN, logLevel: 'silent',
+    bootRateLimit: 0, // tests fire far more requests from 127.0.0.1 than a machine would; rate-limit tests set it
     ...overrides,
     dataDir,
   };

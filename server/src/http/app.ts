@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { AppDeps } from './deps.ts';
 import { createAuthHook } from './auth.ts';
 import { ApiError } from './errors.ts';
+import { TokenBuckets } from './rate-limit.ts';
 import { bootRoutes } from './routes/boot.ts';
 import { artifactFileRoutes } from './routes/artifact-files.ts';
 import { apiArtifactRoutes } from './routes/api-artifacts.ts';
@@ -69,10 +70,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   await app.register(async (boot) => {
+    if (deps.config.bootRateLimit > 0) {
+      const buckets = new TokenBuckets(deps.config.bootRateLimit, deps.config.bootRateLimit * 5);
+      boot.addHook('onRequest', async (request, reply) => {
+        const verdict = buckets.take(request.ip);
+        if (!verdict.ok) {
+          deps.metrics.errors.inc({ where: 'rate-limit' });
+          reply.header('retry-after', verdict.retryAfterS);
+          throw new ApiError('too_many_requests', `too many requests from ${request.ip}; retry in ${verdict.retryAfterS} s`);
+        }
+      });
+    }
     await bootRoutes(boot, deps);
     await artifactFileRoutes(boot, deps);
-    await healthRoutes(boot, deps);
   });
+  await app.register(async (health) => healthRoutes(health, deps));
 
   const authenticate = createAuthHook(deps.stores.tokens, deps.config.adminToken);
   await app.register(async (api) => {
