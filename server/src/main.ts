@@ -88,8 +88,28 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     void bootScriptUrl;
 
     // --- TFTP service ---
-    // (wired by the TFTP service: sets `tftpPort`, pushes its closer; uses bootScriptUrl and DEBIAN_IPXE_DIR)
-    void DEBIAN_IPXE_DIR; void existsSync;
+    // NETBOOT_TFTP_PORT=0 turns TFTP off. iPXE binaries come from the configured dir, else Debian's when installed,
+    // else only from artifacts (kind `ipxe`); any artifact is served by name for TFTP-only loaders.
+    if (config.tftpPort !== 0) {
+      const { createTftpService } = await import('./tftp/service.ts');
+      const tftp = createTftpService({
+        host: config.tftpHost,
+        port: config.tftpPort,
+        ipxeDir: config.ipxeDir ?? (existsSync(DEBIAN_IPXE_DIR) ? DEBIAN_IPXE_DIR : null),
+        artifacts: {
+          find: async (name) => {
+            const a = stores.artifacts.get(name);
+            return a ? { path: blobs.pathFor(a.sha256), size: a.size, kind: a.kind } : null;
+          },
+        },
+        bootScriptUrl,
+        blksizeCap: config.tftpBlksizeCap,
+        events: bus,
+        logger,
+      });
+      tftpPort = (await tftp.listen()).port;
+      closers.push(() => tftp.close());
+    }
     // --- end TFTP service ---
 
     // Created last, once everything is up: a start that fails can't swallow the only copy of the first token.
