@@ -33,8 +33,13 @@ function request()
 end
 
 function response(status, headers, body)
+  if status ~= 200 then return end  -- wrk counts these itself (errors.status)
+  if not body:find("\nkernel ", 1, true) then
+    bad = bad + 1
+    return
+  end
   served = served + 1
-  if status == 200 and not body:find("\nkernel ", 1, true) then bad = bad + 1 end
+  -- Only boot scripts count towards the storm: a refused machine has not booted yet.
   if ONCE and served == MACHINES then
     -- wrk's main thread sleeps for -d unless interrupted; SIGINT makes it report the real duration now.
     wrk.thread:stop()
