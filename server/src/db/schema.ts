@@ -1,5 +1,6 @@
 // The tables are the single source of truth (STYLE §12): migrations/ is generated from this file by drizzle-kit
 // and never edited by hand. Times are integer milliseconds; JSON columns hold plain documents the domain owns.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { B2cOptions, ProfileSpec } from '../domain/types.ts';
 
@@ -65,7 +66,12 @@ export const bootSessions = sqliteTable('boot_sessions', {
   bindIp: integer('bind_ip', { mode: 'boolean' }).notNull(),
   endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
   outcome: text('outcome'),
-}, (t) => [index('boot_sessions_mac_created').on(t.mac, t.createdAt), index('boot_sessions_client_ip').on(t.clientIp, t.createdAt)]);
+}, (t) => [
+  index('boot_sessions_mac_created').on(t.mac, t.createdAt),
+  index('boot_sessions_client_ip').on(t.clientIp, t.createdAt),
+  // Every boot ends the machine's open session: find it without walking the machine's whole history.
+  index('boot_sessions_open').on(t.mac).where(sql`${t.endedAt} IS NULL`),
+]);
 
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -17,14 +17,18 @@ export interface Artifact {
 }
 
 export class ArtifactStore {
-  constructor(private readonly db: Db) {}
+  readonly #byName; // on every artifact download: prepared once
+
+  constructor(private readonly db: Db) {
+    this.#byName = db.select().from(artifacts).where(eq(artifacts.name, sql.placeholder('name'))).prepare();
+  }
 
   list(): Artifact[] {
     return this.db.select().from(artifacts).orderBy(asc(artifacts.name)).all();
   }
 
   get(name: string): Artifact | null {
-    return this.db.select().from(artifacts).where(eq(artifacts.name, name)).get() ?? null;
+    return this.#byName.get({ name }) ?? null;
   }
 
   listByKind(kind: ArtifactKind): Artifact[] {

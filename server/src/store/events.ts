@@ -1,5 +1,5 @@
 // The append-only machine timeline: how an admin answers "why didn't this machine boot?".
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 import type { NetbootEventType } from '../events.ts';
@@ -23,12 +23,21 @@ export interface NewEvent {
   detail: Record<string, unknown> | null;
 }
 
-export class EventStore {
-  constructor(private readonly db: Db) {}
+const at = sql.placeholder;
 
-  append(e: NewEvent): StoredEvent {
-    return this.db.insert(events).values(e).returning().get();
+export class EventStore {
+  readonly #insert; // once or more per boot step: prepared once
+
+  constructor(private readonly db: Db) {
+    this.#insert = db.insert(events).values({
+      mac: at('mac'), sessionId: at('sessionId'), type: at('type'), ip: at('ip'), at: at('at'), detail: at('detail'),
+    }).prepare();
   }
+
+  append(e: NewEvent): void {
+    this.#insert.run({ ...e });
+  }
+
 
   /** Newest first; `before` pages backwards by id. */
   listForMachine(mac: string, limit = 100, before?: number): StoredEvent[] {

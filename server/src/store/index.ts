@@ -14,6 +14,8 @@ export interface Stores {
   sessions: SessionStore;
   events: EventStore;
   tokens: TokenStore;
+  /** Runs `fn` in one SQLite transaction (nested calls become savepoints); rolls back if it throws. */
+  transaction<T>(fn: () => T): T;
 }
 
 export function createStores(db: Db): Stores {
@@ -24,5 +26,6 @@ export function createStores(db: Db): Stores {
     sessions: new SessionStore(db),
     events: new EventStore(db),
     tokens: new TokenStore(db),
+    transaction: (fn) => db.transaction(() => fn()),
   };
 }

@@ -38,8 +38,24 @@ export interface MachinePatch {
 /** What iPXE told us about itself when it asked for a script. */
 export interface Sighting { ip: string | null; arch?: string | null; platform?: string | null; uuid?: string | null }
 
+const at = sql.placeholder;
+
 export class MachineStore {
-  constructor(private readonly db: Db) {}
+  // The boot path runs these on every request: prepared once (drizzle builds and SQLite parses SQL per call
+  // otherwise, ~6× slower — the difference between 400 and 2,500 scripts a second).
+  readonly #byMac;
+  readonly #sighting;
+
+  constructor(private readonly db: Db) {
+    this.#byMac = db.select().from(machines).where(eq(machines.mac, at('mac'))).prepare();
+    this.#sighting = db.update(machines).set({
+      // In SET clauses drizzle takes placeholders only inside sql``, which skips column mapping: times go in as ms.
+      lastSeenAt: sql`${at('nowMs')}`, lastSeenIp: sql`${at('ip')}`,
+      arch: sql`coalesce(${at('arch')}, ${machines.arch})`,
+      platform: sql`coalesce(${at('platform')}, ${machines.platform})`,
+      uuid: sql`coalesce(${at('uuid')}, ${machines.uuid})`,
+    }).where(eq(machines.mac, at('mac'))).prepare();
+  }
 
   list(state?: MachineState): MachineWithLastBoot[] {
     const rows = this.db.select().from(machines)
@@ -53,7 +69,7 @@ export class MachineStore {
   }
 
   get(mac: string): Machine | null {
-    return this.db.select().from(machines).where(eq(machines.mac, mac)).get() ?? null;
+    return this.#byMac.get({ mac }) ?? null;
   }
 
   getWithLastBoot(mac: string): MachineWithLastBoot | null {
@@ -94,11 +110,9 @@ export class MachineStore {
     return { machine: this.get(mac)!, created: false };
   }
 
+  /** Known values overwrite, missing ones keep what an earlier boot reported. */
   recordSighting(mac: string, seen: Sighting, now = new Date()): void {
-    this.db.update(machines).set({
-      lastSeenAt: now, lastSeenIp: seen.ip,
-      ...(seen.arch ? { arch: seen.arch } : {}), ...(seen.platform ? { platform: seen.platform } : {}), ...(seen.uuid ? { uuid: seen.uuid } : {}),
-    }).where(eq(machines.mac, mac)).run();
+    this.#sighting.run({ mac, nowMs: now.getTime(), ip: seen.ip, arch: seen.arch || null, platform: seen.platform || null, uuid: seen.uuid || null });
   }
 
   delete(mac: string): boolean {

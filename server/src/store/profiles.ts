@@ -12,14 +12,18 @@ type Row = typeof profiles.$inferSelect;
 const toRecord = (r: Row): ProfileRecord => ({ ...r.spec, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
 export class ProfileStore {
-  constructor(private readonly db: Db) {}
+  readonly #byName; // on every boot: prepared once
+
+  constructor(private readonly db: Db) {
+    this.#byName = db.select().from(profiles).where(eq(profiles.name, sql.placeholder('name'))).prepare();
+  }
 
   list(): ProfileRecord[] {
     return this.db.select().from(profiles).orderBy(asc(profiles.name)).all().map(toRecord);
   }
 
   get(name: string): ProfileRecord | null {
-    const row = this.db.select().from(profiles).where(eq(profiles.name, name)).get();
+    const row = this.#byName.get({ name });
     return row ? toRecord(row) : null;
   }
 

@@ -1,7 +1,7 @@
 // Boot sessions: one per rendered per-machine script. A machine's new session ends its previous one, which kills
 // the old extra-document token and (through the S3 gateway's lookup) the old S3 credentials.
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { bootSessions } from '../db/schema.ts';
 
@@ -27,19 +27,44 @@ export function newSessionId(): string {
   return randomBytes(9).toString('hex');
 }
 
-export class SessionStore {
-  constructor(private readonly db: Db) {}
+const at = sql.placeholder;
 
-  /** Creates the session with a caller-chosen id (the id is baked into the rendered document's S3 access key). */
-  create(id: string, s: NewSession, now = new Date()): BootSession {
-    return this.db.transaction((tx) => {
-      tx.update(bootSessions).set({ endedAt: now }).where(and(eq(bootSessions.mac, s.mac), isNull(bootSessions.endedAt))).run();
-      return tx.insert(bootSessions).values({ ...s, id, createdAt: now, reads: 0 }).returning().get();
+export class SessionStore {
+  // Statements on the boot path (script, document, timeline linking) are prepared once: see MachineStore.
+  readonly #endOpen;
+  readonly #insert;
+  readonly #byId;
+  readonly #latestByIp;
+  readonly #outcome;
+
+  constructor(private readonly db: Db) {
+    // SET placeholders must be wrapped in sql`` (no column mapping: the time goes in as ms).
+    this.#endOpen = db.update(bootSessions).set({ endedAt: sql`${at('nowMs')}` })
+      .where(and(eq(bootSessions.mac, at('mac')), isNull(bootSessions.endedAt))).prepare();
+    this.#insert = db.insert(bootSessions).values({
+      id: at('id'), mac: at('mac'), profile: at('profile'), createdAt: at('now'), clientIp: at('clientIp'),
+      kernelCmdline: at('kernelCmdline'), extraArgs: at('extraArgs'), tokenHash: at('tokenHash'), expiresAt: at('expiresAt'),
+      reads: 0, maxReads: at('maxReads'), bindIp: at('bindIp'), outcome: 'script',
+    }).prepare();
+    this.#byId = db.select().from(bootSessions).where(eq(bootSessions.id, at('id'))).prepare();
+    this.#latestByIp = db.select().from(bootSessions).where(eq(bootSessions.clientIp, at('ip')))
+      .orderBy(desc(bootSessions.createdAt)).limit(1).prepare();
+    this.#outcome = db.update(bootSessions).set({ outcome: sql`${at('outcome')}` }).where(eq(bootSessions.id, at('id'))).prepare();
+  }
+
+  /**
+   * Creates the session with a caller-chosen id (the id is baked into the rendered document's S3 access key) and
+   * ends the machine's open ones, in one transaction. Its outcome starts at `script`: it exists because one was served.
+   */
+  create(id: string, s: NewSession, now = new Date()): void {
+    this.db.transaction(() => {
+      this.#endOpen.run({ mac: s.mac, nowMs: now.getTime() });
+      this.#insert.run({ ...s, id, now });
     });
   }
 
   get(id: string): BootSession | null {
-    return this.db.select().from(bootSessions).where(eq(bootSessions.id, id)).get() ?? null;
+    return this.#byId.get({ id }) ?? null;
   }
 
   listForMachine(mac: string, limit = 50): BootSession[] {
@@ -49,8 +74,7 @@ export class SessionStore {
 
   /** The latest session started from this IP: links TFTP and S3 traffic to a machine. */
   latestByIp(ip: string): BootSession | null {
-    return this.db.select().from(bootSessions).where(eq(bootSessions.clientIp, ip))
-      .orderBy(desc(bootSessions.createdAt)).limit(1).get() ?? null;
+    return this.#latestByIp.get({ ip }) ?? null;
   }
 
   latestForMachine(mac: string): BootSession | null {
@@ -76,7 +100,7 @@ export class SessionStore {
   }
 
   setOutcome(id: string, outcome: string): void {
-    this.db.update(bootSessions).set({ outcome }).where(eq(bootSessions.id, id)).run();
+    this.#outcome.run({ id, outcome });
   }
 
   end(id: string, now = new Date()): void {

@@ -2,7 +2,7 @@
 // nothing here reveals one: scripts carry no credentials, and the extra document is per session, short-lived,
 // read-limited and optionally bound to the IP that fetched the script. Unknown machines never get an error page.
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { DOCUMENT_TOKEN_BYTES, planBoot, fillSecret, toBootMachine, type BootEndpoints } from '../../boot/plan.ts';
 import { accessKeyForSession, deriveSecretKey } from '../../domain/credentials.ts';
@@ -10,7 +10,7 @@ import { renderBootstrapScript, renderDisabledScript, renderErrorScript, renderE
 import { normalizeMac } from '../../domain/mac.ts';
 import type { ProfileSpec } from '../../domain/types.ts';
 import { newSessionId, type ExtraArgsRefusal } from '../../store/sessions.ts';
-import type { Machine } from '../../store/machines.ts';
+import type { Machine, Sighting } from '../../store/machines.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { bootEndpointsFor, requestBaseUrl } from '../public-url.ts';
@@ -56,53 +56,62 @@ export async function bootRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const chainUrl = `${at.publicUrl}/boot.ipxe`;
     const sighting = { ip: request.ip, arch: plain(q.arch), platform: plain(q.platform), uuid: plain(q.uuid) };
 
+    // One transaction for everything a script request writes (sighting, discovery, session): one commit each.
+    const answer = stores.transaction(() => answerScriptRequest(mac, sighting, at, chainUrl));
+    return sendScript(reply, answer.script, answer.kind);
+  });
+
+  interface ScriptAnswer { script: string; kind: 'boot' | 'retry' | 'exit' | 'disabled' | 'error' }
+
+  function answerScriptRequest(mac: string, sighting: Sighting & { ip: string }, at: BootEndpoints, chainUrl: string): ScriptAnswer {
+    const ip = sighting.ip;
     let machine = stores.machines.get(mac);
     if (!machine) {
       const { machine: found, created } = stores.machines.discover(mac, sighting);
-      if (created) bus.publish({ type: 'discovered', mac, ip: request.ip, detail: { arch: sighting.arch, platform: sighting.platform } });
+      if (created) bus.publish({ type: 'discovered', mac, ip, detail: { arch: sighting.arch, platform: sighting.platform } });
       machine = found;
     } else {
       stores.machines.recordSighting(mac, sighting);
     }
 
     if (machine.state === 'disabled') {
-      return sendScript(reply, renderDisabledScript({ mac, message: 'this machine is disabled in b2c-netboot' }), 'disabled');
+      return { script: renderDisabledScript({ mac, message: 'this machine is disabled in b2c-netboot' }), kind: 'disabled' };
     }
 
     let profileName = machine.state === 'ready' ? machine.profile : null;
     if (!profileName) {
       metrics.unknownMacs.inc();
-      if (config.unknown === 'exit') return sendScript(reply, renderExitScript(`${mac} is not registered; trying the next boot device`), 'exit');
+      if (config.unknown === 'exit') return { script: renderExitScript(`${mac} is not registered; trying the next boot device`), kind: 'exit' };
       if (config.unknown === 'retry') {
-        return sendScript(reply, renderRetryScript({ mac, retrySeconds: config.retrySeconds, chainUrl, message: 'not assigned to a profile yet' }), 'retry');
+        return { script: renderRetryScript({ mac, retrySeconds: config.retrySeconds, chainUrl, message: 'not assigned to a profile yet' }), kind: 'retry' };
       }
       profileName = config.unknown.slice('profile:'.length);
     }
 
     const profile = stores.profiles.get(profileName);
     if (!profile) {
-      bus.publish({ type: 'error', mac, ip: request.ip, detail: { reason: 'profile-missing', profile: profileName } });
+      bus.publish({ type: 'error', mac, ip, detail: { reason: 'profile-missing', profile: profileName } });
       logger.error({ mac, profile: profileName }, 'machine names a profile that does not exist');
-      return sendScript(reply, renderErrorScript(`profile ${profileName} is missing on the server`, config.retrySeconds, chainUrl), 'error');
+      return { script: renderErrorScript(`profile ${profileName} is missing on the server`, config.retrySeconds, chainUrl), kind: 'error' };
     }
-    return bootMachine(request, reply, machine, profile, at, chainUrl);
-  });
+    return bootMachine(ip, machine, profile, at, chainUrl);
+  }
 
-  function bootMachine(request: FastifyRequest, reply: FastifyReply, machine: Machine, profile: ProfileSpec, at: BootEndpoints, chainUrl: string) {
+  function bootMachine(ip: string, machine: Machine, profile: ProfileSpec, at: BootEndpoints, chainUrl: string): ScriptAnswer {
     const sessionId = newSessionId();
     const token = randomBytes(DOCUMENT_TOKEN_BYTES).toString('base64url');
     const planned = planBoot(profile, toBootMachine(machine), at, { id: sessionId, token });
     if (!planned.ok) {
       // Saves are validated, so this means the profile and the machine's overrides disagree in a way only the
       // combination shows (e.g. a variable removed later). Tell the console and the timeline, then retry.
-      bus.publish({ type: 'error', mac: machine.mac, ip: request.ip, detail: { reason: 'render', field: planned.error.field, message: planned.error.message } });
-      return sendScript(reply, renderErrorScript(`cannot build the boot for ${machine.mac}: see its timeline`, config.retrySeconds, chainUrl), 'error');
+      bus.publish({ type: 'error', mac: machine.mac, ip, detail: { reason: 'render', field: planned.error.field, message: planned.error.message } });
+      return { script: renderErrorScript(`cannot build the boot for ${machine.mac}: see its timeline`, config.retrySeconds, chainUrl), kind: 'error' };
     }
     const { script, boot } = planned.plan;
     stores.sessions.create(sessionId, {
       mac: machine.mac,
       profile: profile.name,
-      clientIp: request.ip,
+      clientIp: ip,
       kernelCmdline: boot.kernelCmdline,
       extraArgs: boot.extraArgs,
       tokenHash: sha256(token),
@@ -110,8 +119,8 @@ export async function bootRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       maxReads: config.extraArgsMaxReads,
       bindIp: config.extraArgsBindIp,
     });
-    bus.publish({ type: 'script', mac: machine.mac, sessionId, ip: request.ip, detail: { profile: profile.name, kernelCmdlineBytes: boot.kernelCmdlineBytes } });
-    return sendScript(reply, script, 'boot');
+    bus.publish({ type: 'script', mac: machine.mac, sessionId, ip, detail: { profile: profile.name, kernelCmdlineBytes: boot.kernelCmdlineBytes } });
+    return { script, kind: 'boot' };
   }
 
   app.get('/b2c/:token', {

@@ -1,0 +1,1 @@
+CREATE INDEX `boot_sessions_open` ON `boot_sessions` (`mac`) WHERE "boot_sessions"."ended_at" IS NULL;
