@@ -44,7 +44,7 @@ try {
     '',
     `Registering ${MACHINES} machines through the API (${REGISTER_CONCURRENCY} at a time): ${registerS.toFixed(1)} s.`,
     '',
-    '| phase | scripts | seconds | scripts/s | p50 ms | p99 ms | max ms | errors |',
+    '| phase | responses | seconds | responses/s | p50 ms | p99 ms | max ms | errors |',
     '|---|---|---|---|---|---|---|---|',
     row(`storm (each machine once)`, storm),
     row(`sustained (random MACs, ${DURATION_S} s)`, sustained),
