@@ -14,8 +14,8 @@ export interface Netns {
   readonly name: string;
   /** Runs a command inside the namespace; rejects on a non-zero exit unless `allowFail`. */
   exec(cmd: string, args: string[], opts?: { timeoutMs?: number; allowFail?: boolean; input?: string }): Promise<RunResult>;
-  /** Starts a long-running process inside the namespace (killed by `destroy()`). */
-  spawn(cmd: string, args: string[]): ChildProcess;
+  /** Starts a long-running process inside the namespace (killed by `destroy()`); `env` adds to ours. */
+  spawn(cmd: string, args: string[], opts?: { env?: Record<string, string> }): ChildProcess;
   /** Loads an nftables ruleset (nft -f syntax) into the namespace. */
   nft(ruleset: string): Promise<void>;
   destroy(): Promise<void>;
@@ -59,9 +59,13 @@ export async function createNetns(label: string): Promise<Netns> {
       if (r.code !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} in ${name}: exit ${r.code}: ${r.stderr}`);
       return r;
     },
-    spawn(cmd, args) {
+    spawn(cmd, args, opts = {}) {
       // detached: its own process group, so cleanup can kill it with everything it started
-      const child = spawn('ip', ['netns', 'exec', name, cmd, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('ip', ['netns', 'exec', name, cmd, ...args], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...opts.env },
+      });
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
