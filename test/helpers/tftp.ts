@@ -182,8 +182,9 @@ export class RawClient {
     return c;
   }
 
-  send(buf: Buffer, port: number): void {
-    this.socket.send(buf, port, HOST);
+  /** Resolves once the datagram has left (await it before `close()`, which would drop it). */
+  send(buf: Buffer, port: number): Promise<void> {
+    return new Promise((resolve) => this.socket.send(buf, port, HOST, () => resolve()));
   }
 
   /** The next packet, or null after `timeoutMs` of silence. */

@@ -68,9 +68,12 @@ test('a tsize probe aborted after the OACK does not count as served', async () =
     assert.equal(oack?.packet.op, 'OACK');
     assert.equal((oack!.packet as { options: Record<string, string> }).options.tsize, String(binary.length));
     // EDK2 answers the OACK with ERROR "User aborted" once it knows the size
-    client.send(Buffer.concat([Buffer.from([0, OP.ERROR, 0, 0]), Buffer.from('User aborted\0')]), oack!.port);
+    await client.send(Buffer.concat([Buffer.from([0, OP.ERROR, 0, 0]), Buffer.from('User aborted\0')]), oack!.port);
   } finally {
     client.close();
   }
+  const probe = await tftp.eventFor('undionly.kpxe', tftp.events.filter((e) => e.detail?.file === 'undionly.kpxe').length + 1);
+  assert.equal(probe.detail?.error, 'User aborted');
+  assert.equal(probe.detail?.bytes, 0, 'a probe delivers nothing');
   assert.deepEqual(await get('undionly.kpxe'), binary);
 });

@@ -21,7 +21,6 @@ export interface ReadRequestDeps {
 
 /** How a transfer ended, as the event records it. */
 interface Outcome {
-  bytes: number;
   error?: string;
   /** The chain script went out in place of the binary that was asked for. */
   loopBroken?: boolean;
@@ -31,7 +30,7 @@ interface Outcome {
 export function serveReadRequest(req: GetStream, res: PutStream, deps: ReadRequestDeps): Promise<void> {
   const started = deps.now();
   const ip = req.stats.remoteAddress;
-  const outcome: Outcome = { bytes: 0 };
+  const outcome: Outcome = {};
   let closed = false;
   /** Run once the outcome is known, before the event goes out. */
   const onEnd: Array<() => void> = [];
@@ -53,7 +52,8 @@ export function serveReadRequest(req: GetStream, res: PutStream, deps: ReadReque
   function publish(): void {
     const detail = {
       file: req.file,
-      bytes: outcome.bytes,
+      // What the client acknowledged: a size probe aborted after the OACK delivered 0 bytes, whatever was read.
+      bytes: res.acknowledgedBytes(),
       ms: deps.now() - started,
       blksize: req.stats.blockSize,
       windowsize: req.stats.windowSize,
@@ -88,19 +88,16 @@ export function serveReadRequest(req: GetStream, res: PutStream, deps: ReadReque
       source = deps.files.chainScript();
       outcome.loopBroken = true;
     }
-    if (source.kind === 'script') return sendBuffer(source.data);
+    if (source.kind === 'script') {
+      res.setSize(source.data.length);
+      res.end(source.data);
+      return;
+    }
     sendFile(source.path, source.size, source.chainload);
-  }
-
-  function sendBuffer(data: Buffer): void {
-    res.setSize(data.length);
-    res.end(data);
-    onEnd.push(() => { if (outcome.error === undefined) outcome.bytes = data.length; });
   }
 
   function sendFile(path: string, size: number, chainload: boolean): void {
     const rs = createReadStream(path, { highWaterMark: 256 * 1024 });
-    rs.on('data', (chunk) => { outcome.bytes += chunk.length; });
     rs.on('error', (err) => {
       deps.logger.error({ err, ip, path }, 'tftp read failed');
       refuse(TFTP_ERRORS.internal);

@@ -31,6 +31,8 @@ declare module 'tftp' {
   /** The response side: `setSize` (tsize, and it releases the OACK), then write/end or pipe. */
   export interface PutStream extends Writable {
     setSize(size: number): void;
+    /** Bytes of the file the client has acknowledged so far (patched). */
+    acknowledgedBytes(): number;
   }
 
   export interface ServerOptions {
