@@ -4,7 +4,7 @@
 // Writes bench/out/tftp.md.   usage: node --import tsx bench/tftp/run.ts [RUNS]
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -39,6 +39,7 @@ async function timeAtftp(port: number, options: string[], dest: string, wantSha:
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = await mkdtemp(join(tmpdir(), 'b2c-bench-tftp-'));
+await chmod(dir, 0o755); // tftpd-hpa drops to the `tftp` user: mkdtemp's 0700 would deny it
 const hpa = { port: await freeUdpPort() };
 const hpaProc = spawn('in.tftpd', ['-L', '-a', `${HOST}:${hpa.port}`, '-s', dir], { stdio: 'ignore' });
 const service = createTftpService({
