@@ -12,6 +12,7 @@ PACKAGES=(
   nginx wrk                                     # benchmark peer and load generator
   rclone s3cmd awscli golang-go golang-github-minio-minio-go-v7-dev   # S3 clients (minio-go is mcli's library)
   chromium                                      # web UI tests (playwright-core drives it)
+  git                                           # scripts/test.sh checks committed migrations with git diff
 )
 PACKAGES+=("$@")
 
