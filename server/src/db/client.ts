@@ -22,6 +22,10 @@ export function openDb(file: string): OpenedDb {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and during a boot storm frequent ones
+  // cost a fifth of the server's CPU. The WAL is truncated back to 64 MB at most afterwards.
+  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma('journal_size_limit = 67108864');
   // A CLI command (token create, migrate) may run beside the server: wait instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });

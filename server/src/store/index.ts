@@ -6,6 +6,7 @@ import { MachineStore } from './machines.ts';
 import { ProfileStore } from './profiles.ts';
 import { SessionStore } from './sessions.ts';
 import { TokenStore } from './tokens.ts';
+import { WriteBatcher } from './write-batcher.ts';
 
 export interface Stores {
   artifacts: ArtifactStore;
@@ -16,9 +17,12 @@ export interface Stores {
   tokens: TokenStore;
   /** Runs `fn` in one SQLite transaction (nested calls become savepoints); rolls back if it throws. */
   transaction<T>(fn: () => T): T;
+  /** Group commit for the hot boot path: see write-batcher.ts. */
+  batch: WriteBatcher;
 }
 
 export function createStores(db: Db): Stores {
+  const transaction = <T>(fn: () => T): T => db.transaction(() => fn());
   return {
     artifacts: new ArtifactStore(db),
     profiles: new ProfileStore(db),
@@ -26,6 +30,7 @@ export function createStores(db: Db): Stores {
     sessions: new SessionStore(db),
     events: new EventStore(db),
     tokens: new TokenStore(db),
-    transaction: (fn) => db.transaction(() => fn()),
+    transaction,
+    batch: new WriteBatcher(transaction),
   };
 }

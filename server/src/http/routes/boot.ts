@@ -56,8 +56,9 @@ export async function bootRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const chainUrl = `${at.publicUrl}/boot.ipxe`;
     const sighting = { ip: request.ip, arch: plain(q.arch), platform: plain(q.platform), uuid: plain(q.uuid) };
 
-    // One transaction for everything a script request writes (sighting, discovery, session): one commit each.
-    const answer = stores.transaction(() => answerScriptRequest(mac, sighting, at, chainUrl));
+    // Everything a script request writes (sighting, discovery, session) is group-committed with the requests of
+    // the same event-loop turn; the script is sent once its session is on disk.
+    const answer = await stores.batch.run(() => answerScriptRequest(mac, sighting, at, chainUrl));
     return sendScript(reply, answer.script, answer.kind);
   });
 
