@@ -43,6 +43,8 @@ export const ConfigSchema = Type.Object({
   masterKey: Type.Union([Type.String({ pattern: '^[0-9a-fA-F]{64,}$' }), Type.Null()]),
   /** Largest artifact accepted by PUT /api/v1/artifacts (bytes). */
   artifactMaxBytes: Type.Integer({ minimum: 1 }),
+  /** Memory for copies of the artifacts being served (bytes, 0 = off): every booting machine reads the same few. */
+  artifactCacheBytes: Type.Integer({ minimum: 0 }),
   /** Largest JSON body on the admin API (bytes): profiles are small documents. */
   jsonBodyLimit: Type.Integer({ minimum: 1024 }),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
@@ -78,6 +80,7 @@ export const CONFIG_DEFAULTS: Config = {
   s3BindIp: false,
   masterKey: null,
   artifactMaxBytes: 8 * 1024 ** 3,
+  artifactCacheBytes: 256 * 1024 ** 2, // a few profiles' kernel + initramfs (~20-40 MB each)
   jsonBodyLimit: 1024 * 1024,
   logLevel: 'info',
 };

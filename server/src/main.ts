@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { BlobStore } from './artifacts/blob-store.ts';
+import { HotArtifactCache } from './artifacts/hot-cache.ts';
 import type { Config } from './config.ts';
 import { migrateDb, openDb } from './db/client.ts';
 import { EventBus } from './events.ts';
@@ -51,7 +52,8 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     migrateDb(database.db);
     const stores = createStores(database.db);
     const masterKey = await loadMasterKey(dataDir, config.masterKey);
-    const blobs = new BlobStore(path.join(dataDir, 'artifacts'));
+    const hot = config.artifactCacheBytes > 0 ? new HotArtifactCache(config.artifactCacheBytes, logger) : null;
+    const blobs = new BlobStore(path.join(dataDir, 'artifacts'), hot);
     await blobs.init();
 
     const bus = new EventBus();

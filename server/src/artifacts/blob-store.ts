@@ -7,6 +7,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { HotArtifactCache } from './hot-cache.ts';
 
 export class BlobTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -18,7 +19,8 @@ export class BlobStore {
   readonly root: string;
   readonly #tmp: string;
 
-  constructor(dir: string) {
+  /** `hot`: optional in-memory copies of the blobs being served (hot-cache.ts). */
+  constructor(dir: string, readonly hot: HotArtifactCache | null = null) {
     this.root = path.resolve(dir);
     this.#tmp = path.join(this.root, 'tmp');
   }
@@ -60,6 +62,7 @@ export class BlobStore {
   }
 
   async remove(sha256: string): Promise<void> {
+    this.hot?.drop(sha256);
     await rm(this.pathFor(sha256), { force: true });
   }
 

@@ -57,6 +57,9 @@ export async function artifactFileRoutes(app: FastifyInstance, deps: AppDeps): P
           detail: { name, bytes: length, complete, range: range.kind === 'partial' ? `${start}-${end}` : null, ms: Date.now() - started },
         });
       });
+      const hot = blobs.hot?.get(artifact.sha256);
+      if (hot) return reply.send(hot.subarray(start, end + 1));
+      blobs.hot?.warm(artifact.sha256, path, artifact.size); // the next machine gets it from memory
       return reply.send(createReadStream(path, { start, end, highWaterMark: READ_CHUNK }));
     },
   });
