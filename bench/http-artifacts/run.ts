@@ -51,20 +51,24 @@ const body = randomBytes(SIZE);
 const digest = createHash('sha256').update(body).digest('hex');
 await writeFile(join(root, NAME), body);
 const server = await startBenchServer();
+// The same server with its in-memory artifact cache off: every response streams from disk.
+const uncached = await startBenchServer({ artifactCacheBytes: 0 });
 const nginx = await startNginx(fileURLToPath(new URL('./nginx.conf.template', import.meta.url)), root);
 const plainNode = await spawnUntilReady(
   ['--import', 'tsx', fileURLToPath(new URL('./node-peer.ts', import.meta.url)), join(root, NAME)], 'NODE-PEER-READY');
 try {
   await server.upload(NAME, 'other', body);
+  await uncached.upload(NAME, 'other', body);
   const ours = `${server.url}/artifacts/${NAME}`;
+  const oursFromDisk = `${uncached.url}/artifacts/${NAME}`;
   const theirs = `${nginx.url}/${NAME}`;
   const plain = `http://127.0.0.1:${plainNode.payload}/${NAME}`;
-  for (const url of [ours, theirs, plain]) {
+  for (const url of [ours, oursFromDisk, theirs, plain]) {
     if ((await sha256Of(url)) !== digest) throw new Error(`${url} does not serve the uploaded bytes`);
   }
   // RSS is sampled while our server is under load (peer 0) and not in between.
   const memory: RssSummary[] = [];
-  const [oursResult, nginxResult, plainResult] = await measureInTurns([ours, theirs, plain], (i) => {
+  const [oursResult, nginxResult, plainResult, diskResult] = await measureInTurns([ours, theirs, plain, oursFromDisk], (i) => {
     if (i !== 0) return () => undefined;
     const sampler = sampleRss(server.pid);
     return () => memory.push(sampler.stop());
@@ -84,13 +88,15 @@ try {
     row('b2c-netboot', oursResult),
     row('nginx (1 worker, sendfile)', nginxResult),
     row('plain node:http + createReadStream', plainResult),
+    row('b2c-netboot, artifact cache off (streams from disk)', diskResult),
     '',
-    `Ratio b2c-netboot / nginx: **${ratio.toFixed(2)}×** (target ≥ 0.9×); plain Node / nginx: ${(plainResult.bytesPerS / nginxResult.bytesPerS).toFixed(2)}×.`,
+    `Ratio b2c-netboot / nginx: **${ratio.toFixed(2)}×** (target ≥ 0.9×); plain Node / nginx: ${(plainResult.bytesPerS / nginxResult.bytesPerS).toFixed(2)}×; ` +
+      `cache off / nginx: ${(diskResult.bytesPerS / nginxResult.bytesPerS).toFixed(2)}×.`,
     `Server RSS under load: ${rssMiB.start} MiB at the start, ${rssMiB.max} MiB max, ${rssMiB.perRoundEnd.join(' / ')} MiB at the end of each round.`,
     '',
   ].join('\n');
-  await writeResult('http-artifacts', { size: SIZE, connections: CONNECTIONS, ours: oursResult, nginx: nginxResult, plainNode: plainResult, ratio, rssMiB }, markdown);
+  await writeResult('http-artifacts', { size: SIZE, connections: CONNECTIONS, ours: oursResult, oursCacheOff: diskResult, nginx: nginxResult, plainNode: plainResult, ratio, rssMiB }, markdown);
 } finally {
-  await Promise.all([nginx.stop(), plainNode.stop(), server.stop()]);
+  await Promise.all([nginx.stop(), plainNode.stop(), server.stop(), uncached.stop()]);
   await rm(root, { recursive: true, force: true });
 }
