@@ -103,14 +103,28 @@ test('a truncated packet from the client itself ends its transfer with an ERROR,
   await stillServes();
 });
 
-test('a client that vanishes mid-transfer is given up after the retries; its event records the error', async () => {
+test('a client that vanishes is given up after retries with backoff; its event records the error', async () => {
+  // 100 ms base: the retransmissions wait 0.1, 0.2, 0.4, 0.4, 0.4 s (doubling, capped at 4×), then give up
+  const quick = await startTftp({ retransmitMs: 100 });
   const client = await RawClient.open();
-  const before = tftp.events.filter((e) => e.detail?.file === 'file.bin').length;
-  client.send(rrq('file.bin', { timeout: 1 }), tftp.port); // 1 s per retransmission
-  const oack = await client.next();
-  assert.equal(oack?.packet.op, 'OACK');
-  client.close(); // never ACKs the OACK
-  const ev = await tftp.eventFor('file.bin', before + 1);
-  assert.match(String(ev.detail?.error), /Timed out/);
+  try {
+    await writeTemp(quick.ipxeDir, 'file.bin', file);
+    const started = Date.now();
+    await client.send(rrq('file.bin', { blksize: 512 }), quick.port);
+    const oack = await client.next();
+    assert.equal(oack?.packet.op, 'OACK');
+    // never ACK the OACK: count its retransmissions, which keep coming from the same transfer port
+    const arrivals: number[] = [];
+    for (let got = await client.next(1500); got; got = await client.next(1500)) arrivals.push(Date.now() - started);
+    const ev = await quick.eventFor('file.bin');
+    assert.match(String(ev.detail?.error), /Timed out/);
+    assert.equal(ev.detail?.bytes, 0);
+    assert.equal(arrivals.length, 5, `retransmissions at ${arrivals.join(', ')} ms`);
+    const gaps = arrivals.map((t, i) => t - (i ? arrivals[i - 1] : 0));
+    assert.ok(gaps[2] > gaps[0] * 2, `backoff: gaps ${gaps.join(', ')} ms`);
+  } finally {
+    client.close();
+    await quick.close();
+  }
   await stillServes();
 });
