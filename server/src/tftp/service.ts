@@ -51,7 +51,10 @@ const DEFAULTS = {
   closeGraceMs: 5000,
 } as const;
 
-/** Retransmissions before a transfer is given up: rides out a few seconds of loss at 1 s per try. */
+/**
+ * Retransmissions before a transfer is given up. The patched package doubles the wait each time (capped at 4×):
+ * with 1 s that is 1 + 2 + 4 + 4 + 4 s of retries and a last 4 s wait, ~19 s of silence before giving up.
+ */
 const RETRIES = 5;
 
 function checkInteger(name: string, value: number, min: number, max: number): number {
