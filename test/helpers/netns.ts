@@ -22,9 +22,17 @@ export interface Netns {
 }
 
 const live = new Map<string, Set<ChildProcess>>();
-process.once('exit', () => {
+const cleanupAll = (): void => {
   for (const [name, children] of live) cleanupSync(name, children);
-});
+};
+process.once('exit', cleanupAll);
+// A test run that is interrupted or timed out gets a signal, and 'exit' handlers don't run on signals.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanupAll();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 function cleanupSync(name: string, children: Set<ChildProcess>): void {
   for (const child of children) {

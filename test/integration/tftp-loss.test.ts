@@ -25,6 +25,8 @@ let ns: Netns;
 let dir: string;
 let port: number;
 let sha: string;
+/** The server's event lines (one per transfer): the last one explains a failed run. */
+let serverOut = '';
 
 before(async () => {
   ns = await createNetns('tftploss');
@@ -35,13 +37,12 @@ before(async () => {
   // The server runs inside the namespace: a process of its own (a node process can't enter a namespace)
   const server = ns.spawn(process.execPath, ['--import', 'tsx', 'test/helpers/tftp-serve.ts', dir, '127.0.0.1', '0']);
   port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     server.stdout!.on('data', (c: Buffer) => {
-      out += c;
-      const m = /^\{"port":(\d+)\}$/m.exec(out);
+      serverOut += c;
+      const m = /^\{"port":(\d+)\}$/m.exec(serverOut);
       if (m) resolve(Number(m[1]));
     });
-    server.once('exit', (code) => reject(new Error(`tftp-serve exited (${code}) before listening: ${out}`)));
+    server.once('exit', (code) => reject(new Error(`tftp-serve exited (${code}) before listening: ${serverOut}`)));
   });
   await ns.nft(`table inet loss {
     chain in { type filter hook input priority 0; meta l4proto udp numgen random mod ${MOD} 0 drop; }
@@ -67,7 +68,8 @@ describe(`20 MiB through ${(100 / MOD).toFixed(1)} % random UDP loss, blksize ${
           '127.0.0.1', String(port),
         ], { timeoutMs: 120_000, allowFail: true });
         times.push((Date.now() - started) / 1000);
-        assert.equal(r.code, 0, `run ${i + 1}: atftp failed: ${r.stderr.split('\n').filter((l) => !/wrong block/.test(l)).join('\n')}`);
+        const lastEvent = serverOut.trim().split('\n').at(-1);
+        assert.equal(r.code, 0, `run ${i + 1}: atftp failed: ${r.stderr.split('\n').filter((l) => !/wrong block/.test(l)).join('\n')}\nserver: ${lastEvent}`);
         assert.equal(await sha256File(dest), sha, `run ${i + 1}: content differs`);
         await rm(dest);
       }

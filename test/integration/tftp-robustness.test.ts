@@ -104,7 +104,7 @@ test('a truncated packet from the client itself ends its transfer with an ERROR,
 });
 
 test('a client that vanishes is given up after retries with backoff; its event records the error', async () => {
-  // 100 ms base: the retransmissions wait 0.1, 0.2, 0.4, 0.4, 0.4 s (doubling, capped at 4×), then give up
+  // 100 ms base: the retransmissions wait 0.1, 0.2, 0.4, 0.8, 0.8 s (doubling, capped at 8×), then give up
   const quick = await startTftp({ retransmitMs: 100 });
   const client = await RawClient.open();
   try {
@@ -115,7 +115,7 @@ test('a client that vanishes is given up after retries with backoff; its event r
     assert.equal(oack?.packet.op, 'OACK');
     // never ACK the OACK: count its retransmissions, which keep coming from the same transfer port
     const arrivals: number[] = [];
-    for (let got = await client.next(1500); got; got = await client.next(1500)) arrivals.push(Date.now() - started);
+    for (let got = await client.next(2000); got; got = await client.next(2000)) arrivals.push(Date.now() - started);
     const ev = await quick.eventFor('file.bin');
     assert.match(String(ev.detail?.error), /Timed out/);
     assert.equal(ev.detail?.bytes, 0);

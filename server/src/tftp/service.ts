@@ -52,8 +52,8 @@ const DEFAULTS = {
 } as const;
 
 /**
- * Retransmissions before a transfer is given up. The patched package doubles the wait each time (capped at 4×):
- * with 1 s that is 1 + 2 + 4 + 4 + 4 s of retries and a last 4 s wait, ~19 s of silence before giving up.
+ * Retransmissions before a transfer is given up. The patched package doubles the wait each time (capped at 8×):
+ * with 1 s that is 1 + 2 + 4 + 8 + 8 s of retries and a last 8 s wait, ~31 s of silence before giving up.
  */
 const RETRIES = 5;
 
