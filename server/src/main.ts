@@ -79,7 +79,7 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
 
     plugins.ui = uiPlugin();
 
-    const app = await buildApp({ config, db: database.db, stores, blobs, bus, metrics, logger, masterKey, s3, plugins, version: VERSION });
+    const app = await buildApp({ config, db: database.db, stores, blobs, bus, metrics, logger, masterKey, s3, plugins, version: VERSION, tftpListening: () => tftpPort !== null });
     await app.listen({ host: config.httpHost, port: config.httpPort });
     closers.push(() => app.close());
     const address = app.server.address();
@@ -109,8 +109,16 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
         events: bus,
         logger,
       });
-      tftpPort = (await tftp.listen()).port;
-      closers.push(() => tftp.close());
+      try {
+        tftpPort = (await tftp.listen()).port;
+        closers.push(() => tftp.close());
+      } catch (err) {
+        // Port 69 needs root or CAP_NET_BIND_SERVICE. HTTP boots (iPXE ROMs, UEFI HTTP Boot) work without TFTP, so a
+        // plain `npm start` keeps serving and says what to do.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EACCES' && code !== 'EADDRINUSE') throw err;
+        logger.error({ port: config.tftpPort, code }, `TFTP is off: cannot listen on udp port ${config.tftpPort} (${code === 'EACCES' ? 'needs root or CAP_NET_BIND_SERVICE' : 'in use'}); set NETBOOT_TFTP_PORT to another port, or 0`);
+      }
     }
     // --- end TFTP service ---
 

@@ -24,4 +24,6 @@ export interface AppDeps {
     ui?: import('fastify').FastifyPluginAsync;
   };
   version: string;
+  /** Whether the TFTP service is listening (it starts after HTTP, and may fail to bind port 69). */
+  tftpListening: () => boolean;
 }

@@ -16,7 +16,7 @@ export async function apiTokenRoutes(app: FastifyInstance, deps: AppDeps): Promi
   app.get('/info', { schema: adminSchema('server', { summary: 'Version, public URL, enabled services, kernel line limits' }) }, async (request) => ({
     version: deps.version,
     publicUrl: requestBaseUrl(request, config.publicUrl),
-    features: { tftp: config.tftpPort !== 0, s3: deps.s3 !== null },
+    features: { tftp: deps.tftpListening(), s3: deps.s3 !== null },
     unknownMachines: config.unknown,
     kernelCmdlineLimits: KERNEL_CMDLINE_LIMITS,
   }));
