@@ -5,7 +5,7 @@
 // OACK ("unexpected OACK", tftp_file.c), which is what every server, tftpd-hpa included, sends when the ACK of
 // the first one is lost. That client bug would fail ~1 run in 100 whatever the server does.
 //
-// Calibration (this machine, 2 cores, see bench/tftp/RESULTS.md): at 1 % per packet, blksize 8192 takes 7–14 s a
+// Calibration (this machine, 2 cores, see bench/tftp/LOSS.md): at 1 % per packet, blksize 8192 takes 7–14 s a
 // run; blksize 1468 (7× the packets, and every loss that no later packet reveals costs a 1 s timeout) takes
 // ~50 s a run, too long for 20 runs in CI. TFTP_LOSS_BLKSIZE / TFTP_LOSS_RUNS / TFTP_LOSS_MOD override.
 import assert from 'node:assert/strict';
