@@ -2,6 +2,7 @@
 // service behind its own switch; stop them in reverse order and close the database last.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
@@ -86,8 +87,12 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     const localHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
     const httpUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${httpPort}`;
-    const bootScriptUrl = () => `${(config.publicUrl ?? httpUrl).replace(/\/+$/, '')}/boot.ipxe`;
-    void bootScriptUrl;
+    // TFTP's generated autoexec.ipxe chains here. HTTP derives its URLs from each request's Host header, but a TFTP
+    // request carries no such thing (and Node can't read a datagram's destination address): without
+    // NETBOOT_PUBLIC_URL, use the listening address, or this host's first LAN address when listening on all.
+    const tftpBase = config.publicUrl?.replace(/\/+$/, '') ?? `http://${lanAddress(config.httpHost)}:${httpPort}`;
+    const bootScriptUrl = () => `${tftpBase}/boot.ipxe`;
+    if (!config.publicUrl && config.tftpPort !== 0) logger.warn({ bootScriptUrl: bootScriptUrl() }, 'NETBOOT_PUBLIC_URL is not set: TFTP chain scripts guess the address machines reach this server at');
 
     // --- TFTP service ---
     // NETBOOT_TFTP_PORT=0 turns TFTP off. iPXE binaries come from the configured dir, else Debian's when installed,
@@ -137,6 +142,13 @@ export async function startNetboot(config: Config, opts: { logger?: Logger } = {
     for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
     throw err;
   }
+}
+
+/** The address to put in URLs for machines when all we know is the listening address. */
+function lanAddress(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host;
+  const lan = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+  return lan?.address ?? '127.0.0.1';
 }
 
 /** The web UI is optional at run time: without a build, /ui/ answers 503 saying how to build it. */

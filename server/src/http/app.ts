@@ -17,8 +17,6 @@ import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
-
   const app = Fastify({
     loggerInstance: deps.logger.child({ service: 'http' }),
     // Requests are logged at debug: a boot storm must not write a line per script at info.
@@ -98,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, { prefix: '/api/v1' });
 
   if (deps.plugins?.ui) await app.register(deps.plugins.ui);
+  // pino's Logger and fastify's base logger type differ only in generics; the instance is the same.
   return app as unknown as FastifyInstance;
 }
 
