@@ -96,13 +96,19 @@ async function mustRun(cmd: 'ip', args: string[]): Promise<void> {
 /** `ip …` with optional stdin; SIGKILLed after the time-out (default 60 s). */
 function ip(args: string[], opts: { timeoutMs?: number; input?: string }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' });
+    // stdin only when there is input: a command that exits without reading it (curl polling /healthz) would
+    // otherwise make our write fail with EPIPE after the test that ran it has ended.
+    const withInput = opts.input !== undefined;
+    const child = spawn('ip', args, { stdio: [withInput ? 'pipe' : 'ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
+    if (withInput) {
+      child.stdin!.on('error', (err: NodeJS.ErrnoException) => { if (err.code !== 'EPIPE') reject(err); });
+      child.stdin!.end(opts.input);
+    }
   });
 }
