@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { etagFor, etagMatches, parseRange } from '../byte-range.ts';
 
-/** Large reads: fewer syscalls and event-loop turns per MiB (64 KiB default costs ~30 % throughput here). */
+/** Disk path (first download, or cache off): 1 MiB reads mean fewer syscalls and event-loop turns per file than the 64 KiB default. */
 const READ_CHUNK = 1024 * 1024;
 
 const EVENT_BY_KIND: Record<string, NetbootEventType> = { kernel: 'kernel', initramfs: 'initrd' };
