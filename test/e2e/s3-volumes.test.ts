@@ -3,16 +3,15 @@
 // credentials (curl --aws-sigv4), pushes a new file and powers off; the archive then holds both files.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as tar from 'tar-stream';
 import { ensureBootAssets, type BootAssets } from '../helpers/boot-assets.ts';
 import { DONE_MARKER, parseBootReport } from '../helpers/boot-report.ts';
 import { startQemu } from '../helpers/qemu.ts';
+import { freeTcpPort } from '../helpers/ports.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { tarOf, untar } from '../helpers/tar.ts';
 
 const MAC = '52:54:00:12:34:57';
 const KERNEL = 'vmlinuz-cloud';
@@ -29,34 +28,12 @@ const HOOK = fileURLToPath(new URL('./hooks/s3-volume-sync.sh', import.meta.url)
 const LOG_DIR = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
 const BOOT_TIMEOUT_MS = 180_000;
 
-/** NETBOOT_S3_PORT=0 turns the gateway off, so reserve a free port for it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-async function untar(buf: Buffer): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const extract = tar.extract();
-  Readable.from([buf]).pipe(extract);
-  for await (const entry of extract) {
-    const parts: Buffer[] = [];
-    for await (const c of entry) parts.push(c as Buffer);
-    out[entry.header.name] = Buffer.concat(parts).toString();
-  }
-  return out;
-}
-
 describe('real boot with a volume: the guest pulls and pushes through the S3 gateway', { timeout: 600_000 }, () => {
   let server: TestServer;
   let assets: BootAssets;
 
   before(async () => {
-    const s3Port = await freePort();
+    const s3Port = await freeTcpPort();
     [assets, server] = await Promise.all([
       ensureBootAssets({ withCurl: true, hooks: [HOOK] }),
       startTestServer({ s3Port }),
@@ -82,12 +59,7 @@ describe('real boot with a volume: the guest pulls and pushes through the S3 gat
     const machine = await server.api('PUT', `/api/v1/machines/${MAC}`, { name: 'e2e-volumes-vm', profile: PROFILE.name });
     assert.ok(machine.status < 300, machine.text);
 
-    const pack = tar.pack();
-    pack.entry({ name: 'seed.txt' }, 'seeded by the admin');
-    pack.finalize();
-    const parts: Buffer[] = [];
-    for await (const c of pack) parts.push(c as Buffer);
-    const seeded = await archive('PUT', Buffer.concat(parts));
+    const seeded = await archive('PUT', await tarOf({ 'seed.txt': 'seeded by the admin' }));
     assert.equal(seeded.status, 200, seeded.body.toString());
 
     const serialLog = join(LOG_DIR, 's3-volumes.serial.log');
@@ -108,7 +80,8 @@ describe('real boot with a volume: the guest pulls and pushes through the S3 gat
 
     const backup = await archive('GET');
     assert.equal(backup.status, 200);
-    assert.deepEqual(await untar(backup.body), { 'seed.txt': 'seeded by the admin', 'result.txt': `pushed by ${MAC}\n` });
+    const files = Object.fromEntries(Object.entries(await untar(backup.body)).map(([name, body]) => [name, body.toString()]));
+    assert.deepEqual(files, { 'seed.txt': 'seeded by the admin', 'result.txt': `pushed by ${MAC}\n` });
   });
 
   test("the machine's timeline summarises the gateway traffic (pulls, pushes, bytes)", async () => {

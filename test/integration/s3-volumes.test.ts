@@ -3,49 +3,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { Readable } from 'node:stream';
 import * as Minio from 'minio';
-import * as tar from 'tar-stream';
 import { accessKeyForSession, deriveSecretKey } from '../../server/src/domain/credentials.ts';
 import { newSessionId } from '../../server/src/store/sessions.ts';
+import { freeTcpPort } from '../helpers/ports.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
+import { tarOf, untar } from '../helpers/tar.ts';
 
 const MAC = '52:54:00:12:34:56';
 const HEX = '525400123456';
 const MASTER_KEY = randomBytes(32).toString('hex');
-
-/** NETBOOT_S3_PORT=0 means "off", so tests reserve a free port for the gateway. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-async function tarOf(files: Record<string, Buffer | string>, extra?: (p: tar.Pack) => void): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, body] of Object.entries(files)) pack.entry({ name }, Buffer.from(body));
-  extra?.(pack);
-  pack.finalize();
-  const parts: Buffer[] = [];
-  for await (const c of pack) parts.push(c as Buffer);
-  return Buffer.concat(parts);
-}
-
-async function untar(buf: Buffer): Promise<Record<string, Buffer>> {
-  const out: Record<string, Buffer> = {};
-  const extract = tar.extract();
-  Readable.from([buf]).pipe(extract);
-  for await (const entry of extract) {
-    const parts: Buffer[] = [];
-    for await (const c of entry) parts.push(c as Buffer);
-    out[entry.header.name] = Buffer.concat(parts);
-  }
-  return out;
-}
 
 describe('volumes API and gateway in the real server', { timeout: 120_000 }, () => {
   let srv: TestServer;
@@ -53,7 +20,7 @@ describe('volumes API and gateway in the real server', { timeout: 120_000 }, () 
   const big = randomBytes(3 * 1024 * 1024 + 11);
 
   before(async () => {
-    s3Port = await freePort();
+    s3Port = await freeTcpPort();
     srv = await startTestServer({ s3Port, masterKey: MASTER_KEY, s3Bucket: 'netboot-test' });
     assert.equal(srv.netboot.s3Port, s3Port);
     const r = await srv.api('PUT', `/api/v1/machines/${MAC}`, {});

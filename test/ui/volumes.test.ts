@@ -1,41 +1,21 @@
 // The Volumes page in real Chromium against a server running its S3 gateway (embedded backend): seed a volume
 // from a tar archive with a progress bar, see it listed, download the backup, wipe it behind a confirmation.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { pack } from 'tar-stream';
+import { freeTcpPort } from '../helpers/ports.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { tarOf } from '../helpers/tar.ts';
 import { buildUi, launchChromium, login, openPage, PHONE, screenshot } from './harness.ts';
 
 const MAC = '52:54:00:bb:00:01';
-
-/** NETBOOT_S3_PORT=0 means "off", so the gateway needs a real free port. */
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const p = pack();
-  for (const [name, content] of Object.entries(files)) p.entry({ name }, content);
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 let server: TestServer;
 let browser: Browser;
 
 before(async () => {
   buildUi();
-  server = await startTestServer({ s3Port: await freePort() });
+  server = await startTestServer({ s3Port: await freeTcpPort() });
   const info = await server.api('GET', '/api/v1/info');
   assert.equal(info.body.features.s3, true, 'the S3 gateway must be on for this test');
   assert.ok((await server.api('PUT', `/api/v1/machines/${MAC}`, { name: 'vol-node' })).status < 300);
