@@ -3,7 +3,7 @@
 // names with the same bytes share one file.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -64,9 +64,5 @@ export class BlobStore {
   async remove(sha256: string): Promise<void> {
     this.hot?.drop(sha256);
     await rm(this.pathFor(sha256), { force: true });
-  }
-
-  async exists(sha256: string): Promise<boolean> {
-    return stat(this.pathFor(sha256)).then(() => true, () => false);
   }
 }

@@ -31,10 +31,6 @@ export class ArtifactStore {
     return this.#byName.get({ name }) ?? null;
   }
 
-  listByKind(kind: ArtifactKind): Artifact[] {
-    return this.db.select().from(artifacts).where(eq(artifacts.kind, kind)).orderBy(asc(artifacts.name)).all();
-  }
-
   /** Creates or replaces; returns the previous record so the caller can drop an orphaned blob. */
   put(a: Omit<Artifact, 'createdAt' | 'updatedAt'>, now = new Date()): { artifact: Artifact; previous: Artifact | null } {
     return this.db.transaction((tx) => {

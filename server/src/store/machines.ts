@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { bootSessions, machines } from '../db/schema.ts';
 import type { B2cOptions, MachineState } from '../domain/types.ts';
@@ -117,9 +117,5 @@ export class MachineStore {
 
   delete(mac: string): boolean {
     return this.db.delete(machines).where(eq(machines.mac, mac)).run().changes > 0;
-  }
-
-  countWithProfile(profile: string): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(machines).where(and(eq(machines.profile, profile))).get()?.n ?? 0;
   }
 }

@@ -77,10 +77,6 @@ export class SessionStore {
     return this.#latestByIp.get({ ip }) ?? null;
   }
 
-  latestForMachine(mac: string): BootSession | null {
-    return this.listForMachine(mac, 1)[0] ?? null;
-  }
-
   /** Checks every rule and counts the read in one transaction, so parallel fetches cannot exceed the limit. */
   consumeExtraArgs(tokenHash: string, ip: string | null, now = new Date()):
     { ok: true; session: BootSession } | { ok: false; reason: ExtraArgsRefusal; session: BootSession | null } {
@@ -101,9 +97,5 @@ export class SessionStore {
 
   setOutcome(id: string, outcome: string): void {
     this.#outcome.run({ id, outcome });
-  }
-
-  end(id: string, now = new Date()): void {
-    this.db.update(bootSessions).set({ endedAt: now }).where(and(eq(bootSessions.id, id), isNull(bootSessions.endedAt))).run();
   }
 }
